@@ -1,0 +1,68 @@
+/**
+ * A campaign is a data controller (UK GDPR Art 4(7)): the organisation that decides why and
+ * how supporters' data is processed. Its type decides some legal entitlements, e.g. who may
+ * hold the full electoral register (RPR 2001 Part VI) or rely on DPA 2018 Sch 1 para 22.
+ */
+import { z } from 'zod';
+
+export const CONTROLLER_TYPES = [
+  'registered_party',
+  'candidate',
+  'non_party_campaigner',
+  'referendum_campaigner',
+  'elected_representative',
+  'other',
+] as const;
+export type ControllerType = (typeof CONTROLLER_TYPES)[number];
+
+export const CONTROLLER_TYPE_LABELS: Record<ControllerType, string> = {
+  registered_party: 'Registered political party',
+  candidate: 'Candidate',
+  non_party_campaigner: 'Non-party campaigner',
+  referendum_campaigner: 'Referendum campaigner',
+  elected_representative: 'Elected representative',
+  other: 'Other',
+};
+
+/** ICO data protection fee registration numbers: "Z" or "ZA"/"ZB"… followed by digits. */
+export const ICO_REGISTRATION_PATTERN = /^Z[A-Z]?\d{6,7}$/;
+
+const trimmed = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
+
+export const dpoContactSchema = z
+  .object({
+    name: trimmed(200),
+    email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')).pipe(z.string().max(320)),
+    phone: z.string().trim().max(40).optional(),
+  })
+  .strict();
+
+export const campaignInputSchema = z
+  .object({
+    name: trimmed(200),
+    controllerType: z.enum(CONTROLLER_TYPES, { message: `must be one of ${CONTROLLER_TYPES.join(', ')}` }),
+    postalAddress: trimmed(1000),
+    icoRegistrationNumber: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(ICO_REGISTRATION_PATTERN, 'must look like an ICO registration number, e.g. ZA123456')
+      .optional(),
+    dpo: dpoContactSchema.optional(),
+  })
+  .strict();
+export type CampaignInput = z.infer<typeof campaignInputSchema>;
+
+export const campaignUpdateSchema = campaignInputSchema.partial().strict();
+export type CampaignUpdateInput = z.infer<typeof campaignUpdateSchema>;
+
+export interface Campaign {
+  id: string;
+  name: string;
+  controllerType: ControllerType;
+  postalAddress: string;
+  icoRegistrationNumber: string | null;
+  dpo: { name: string; email: string; phone: string | null } | null;
+  createdAt: Date;
+  updatedAt: Date;
+}

@@ -1,0 +1,75 @@
+/**
+ * Who may do what in a campaign. Default deny: an action is allowed only where the table
+ * below says so for the member's role; an unknown role or action is refused. Each rule is
+ * a small pure function so that conditions (e.g. "only an owner may make an owner") live
+ * here and nowhere else. The dashboard receives the computed abilities.
+ */
+export const ROLES = ['owner', 'data_manager', 'organiser', 'volunteer', 'dpo'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  owner: 'Owner',
+  data_manager: 'Data manager',
+  organiser: 'Organiser',
+  volunteer: 'Volunteer',
+  dpo: 'Data Protection Officer',
+};
+
+export const ACTIONS = [
+  'campaign.read',
+  'campaign.update',
+  'members.read',
+  'members.invite',
+  'members.manage',
+  'audit.read',
+  'audit.verify',
+  'jobs.read',
+  'jobs.cancel',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export interface Actor {
+  role: Role;
+}
+
+/** Extra facts some decisions need. */
+export interface PermissionContext {
+  /** For members.invite / members.manage: the role being granted or taken away. */
+  targetRole?: Role;
+}
+
+type Rule = (actor: Actor, context: PermissionContext) => boolean;
+
+const is =
+  (...roles: Role[]): Rule =>
+  (actor) =>
+    roles.includes(actor.role);
+
+/** Granting or removing the owner role is for owners only. */
+const managesRole =
+  (...roles: Role[]): Rule =>
+  (actor, context) =>
+    roles.includes(actor.role) && (context.targetRole !== 'owner' || actor.role === 'owner');
+
+const RULES: Record<Action, Rule> = {
+  'campaign.read': is('owner', 'data_manager', 'organiser', 'volunteer', 'dpo'),
+  'campaign.update': is('owner'),
+  'members.read': is('owner', 'data_manager', 'organiser', 'dpo'),
+  'members.invite': managesRole('owner', 'data_manager'),
+  'members.manage': managesRole('owner'),
+  'audit.read': is('owner', 'dpo'),
+  'audit.verify': is('owner', 'dpo'),
+  'jobs.read': is('owner', 'data_manager', 'dpo'),
+  'jobs.cancel': is('owner', 'data_manager'),
+};
+
+export function can(actor: Actor, action: Action, context: PermissionContext = {}): boolean {
+  if (!(ROLES as readonly string[]).includes(actor.role)) return false;
+  const rule = Object.hasOwn(RULES, action) ? RULES[action] : undefined;
+  return rule ? rule(actor, context) : false;
+}
+
+/** The abilities the dashboard shows or hides controls by (context-free actions only). */
+export function abilitiesOf(actor: Actor): Action[] {
+  return ACTIONS.filter((action) => can(actor, action));
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { notFound } from '../../domain/errors.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A path id that is not a UUID names nothing: 404, like an id of another campaign. */
+export function idParam(params: unknown, name: string, what: string): string {
+  const value = (params as Record<string, unknown> | undefined)?.[name];
+  if (typeof value !== 'string' || !UUID.test(value)) throw notFound(what);
+  return value.toLowerCase();
+}
+
+export const campaignParams = z.object({ campaignId: z.uuid() });
+export const errorEnvelope = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});

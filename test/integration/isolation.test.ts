@@ -1,0 +1,180 @@
+/**
+ * Campaign isolation, checked twice: in the database (row-level security on every tenant
+ * table, found from the catalog so a new table without a policy fails here) and over the
+ * API (a member of campaign A gets 404 for every resource of campaign B).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inviteMember } from '../../src/app/invitations.js';
+import { withClient } from '../../src/db/client.js';
+import { addMember, makeCampaign, PASSWORD, type TestCampaign } from '../helpers/factories.js';
+import { ApiSession, startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+let a: TestCampaign;
+let b: TestCampaign;
+let bMemberId: string;
+let bInvitationId: string;
+
+beforeAll(async () => {
+  server = await startTestServer({ listen: false });
+  a = await makeCampaign(server.deps, 'Campaign A');
+  b = await makeCampaign(server.deps, 'Campaign B');
+  bMemberId = (await addMember(server.deps, b, 'organiser')).principal.userId;
+  bInvitationId = (await inviteMember(server.deps, b.owner.principal, b.campaign.id, { email: 'pending@example.org', role: 'volunteer' })).invitation.id;
+  // Tables without a use case yet are seeded directly, as the owner.
+  await withClient(server.database.owner, (c) =>
+    c.query(
+      `INSERT INTO job_runs (campaign_id, job_id, name, version, status, payload) VALUES ($1, $2, 'test', 1, 'queued', '{}')`,
+      [b.campaign.id, randomUUID()],
+    ),
+  );
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function tenantTables(): Promise<{ table: string; rls: boolean; forced: boolean; policies: number; pkFirst: string | null }[]> {
+  return withClient(server.database.owner, async (c) => {
+    const { rows } = await c.query<{ table: string; rls: boolean; forced: boolean; policies: number; pk_first: string | null }>(`
+      SELECT cl.relname AS table, cl.relrowsecurity AS rls, cl.relforcerowsecurity AS forced,
+             (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = cl.oid) AS policies,
+             (SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+               WHERE i.indrelid = cl.oid AND i.indisprimary) AS pk_first
+        FROM pg_class cl
+        JOIN pg_namespace n ON n.oid = cl.relnamespace
+       WHERE n.nspname = 'public' AND cl.relkind IN ('r', 'p')
+         AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = cl.oid AND a.attname = 'campaign_id' AND NOT a.attisdropped)
+       ORDER BY cl.relname`);
+    return rows.map((r) => ({ table: r.table, rls: r.rls, forced: r.forced, policies: r.policies, pkFirst: r.pk_first }));
+  });
+}
+
+describe('row-level security on every tenant table', () => {
+  it('every table with campaign_id has RLS enabled and forced, a policy, and campaign_id leading its key', async () => {
+    const tables = await tenantTables();
+    expect(tables.length).toBeGreaterThanOrEqual(5);
+    for (const t of tables) {
+      expect({ table: t.table, rls: t.rls, forced: t.forced, hasPolicy: t.policies > 0, pkFirst: t.pkFirst }).toEqual({
+        table: t.table,
+        rls: true,
+        forced: true,
+        hasPolicy: true,
+        pkFirst: 'campaign_id',
+      });
+    }
+  });
+
+  it('every unique index of a tenant table leads with campaign_id (Citus distribution)', async () => {
+    const offenders = await withClient(server.database.owner, async (c) => {
+      const { rows } = await c.query<{ index: string }>(`
+        SELECT ic.relname AS index
+          FROM pg_index i
+          JOIN pg_class ic ON ic.oid = i.indexrelid
+          JOIN pg_class tc ON tc.oid = i.indrelid
+          JOIN pg_namespace n ON n.oid = tc.relnamespace
+          JOIN pg_attribute first ON first.attrelid = tc.oid AND first.attnum = i.indkey[0]
+         WHERE n.nspname = 'public' AND i.indisunique
+           AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tc.oid AND a.attname = 'campaign_id')
+           AND first.attname <> 'campaign_id'`);
+      return rows.map((r) => r.index);
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  it("under campaign A's setting, a raw SELECT on every tenant table returns none of B's rows", async () => {
+    const tables = await tenantTables();
+    for (const { table } of tables) {
+      const seeded = await withClient(server.database.owner, (c) =>
+        c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE campaign_id = $1`, [b.campaign.id]),
+      );
+      expect(seeded.rows[0]!.n, `seed at least one row of campaign B in ${table} in this test`).toBeGreaterThan(0);
+
+      const seen = await withClient(server.database.db, async (c) => {
+        await c.query('BEGIN');
+        try {
+          await c.query('SET LOCAL ROLE canvass_app');
+          await c.query(`SELECT set_config('app.campaign_id', $1, true)`, [a.campaign.id]);
+          const all = await c.query<{ campaign_id: string }>(`SELECT campaign_id FROM ${table}`);
+          const direct = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE campaign_id = $1`, [b.campaign.id]);
+          return { foreign: all.rows.filter((r) => r.campaign_id !== a.campaign.id).length, direct: direct.rows[0]!.n };
+        } finally {
+          await c.query('ROLLBACK');
+        }
+      });
+      expect({ table, ...seen }).toEqual({ table, foreign: 0, direct: 0 });
+    }
+  });
+
+  it('with no campaign set, tenant tables show nothing, and writes into another campaign are refused', async () => {
+    const tables = await tenantTables();
+    await withClient(server.database.db, async (c) => {
+      await c.query('BEGIN');
+      try {
+        await c.query('SET LOCAL ROLE canvass_app');
+        for (const { table } of tables) {
+          const r = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+          expect({ table, n: r.rows[0]!.n }).toEqual({ table, n: 0 });
+        }
+        await c.query(`SELECT set_config('app.campaign_id', $1, true)`, [a.campaign.id]);
+        await expect(
+          c.query(`INSERT INTO memberships (campaign_id, user_id, role) VALUES ($1, $2, 'owner')`, [b.campaign.id, a.owner.principal.userId]),
+        ).rejects.toThrow(/row-level security/);
+      } finally {
+        await c.query('ROLLBACK');
+      }
+    });
+  });
+
+  it('the application role cannot change or delete audit events', async () => {
+    await withClient(server.database.db, async (c) => {
+      await c.query('BEGIN');
+      try {
+        await c.query('SET LOCAL ROLE canvass_app');
+        await c.query(`SELECT set_config('app.campaign_id', $1, true)`, [a.campaign.id]);
+        await expect(c.query(`UPDATE audit_events SET type = 'x' WHERE campaign_id = $1`, [a.campaign.id])).rejects.toThrow(/permission denied/);
+      } finally {
+        await c.query('ROLLBACK');
+      }
+    });
+  });
+});
+
+describe('API isolation: a member of A gets 404 for every resource of B', () => {
+  it('answers 404 for B paths and for B objects under A paths', async () => {
+    const api = new ApiSession(server.app);
+    await api.signIn(a.owner.email, PASSWORD);
+    const B = `/api/campaigns/${b.campaign.id}`;
+    const A = `/api/campaigns/${a.campaign.id}`;
+    const jobId = randomUUID();
+    const requests: [method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown][] = [
+      ['GET', B],
+      ['PATCH', B, { name: 'Taken over' }],
+      ['GET', `${B}/members`],
+      ['PATCH', `${B}/members/${bMemberId}`, { role: 'owner' }],
+      ['DELETE', `${B}/members/${bMemberId}`],
+      ['GET', `${B}/invitations`],
+      ['POST', `${B}/invitations`, { email: 'spy@example.org', role: 'owner' }],
+      ['DELETE', `${B}/invitations/${bInvitationId}`],
+      ['GET', `${B}/audit`],
+      ['POST', `${B}/audit/verify`],
+      ['GET', `${B}/jobs`],
+      ['GET', `${B}/jobs/${jobId}`],
+      ['POST', `${B}/jobs/${jobId}/cancel`],
+      // B's objects addressed through A's paths
+      ['PATCH', `${A}/members/${bMemberId}`, { role: 'volunteer' }],
+      ['DELETE', `${A}/members/${bMemberId}`],
+      ['DELETE', `${A}/invitations/${bInvitationId}`],
+    ];
+    for (const [method, url, body] of requests) {
+      const r = await api.request(method, url, body);
+      expect({ method, url, status: r.statusCode, code: r.json().error?.code }).toEqual({ method, url, status: 404, code: 'not_found' });
+    }
+    // And nothing of B changed.
+    const bOwner = new ApiSession(server.app);
+    await bOwner.signIn(b.owner.email, PASSWORD);
+    const members = (await bOwner.request('GET', `${B}/members`)).json().members;
+    expect(members.find((m: { userId: string }) => m.userId === bMemberId)?.role).toBe('organiser');
+    expect((await bOwner.request('GET', B)).json().campaign.name).toBe('Campaign B');
+  });
+});

@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: everything on embedded PGlite; and, when CANVASS_TEST_POSTGRES_URL is set
+// (CI does), the database-backed suites again on the real PostgreSQL server.
+const postgresUrl = process.env.CANVASS_TEST_POSTGRES_URL;
+
+export default defineConfig({
+  test: {
+    setupFiles: ['test/setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    env: { TZ: 'UTC' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'pglite',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          env: { CANVASS_TEST_DATABASE: 'pglite' },
+        },
+      },
+      ...(postgresUrl
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'postgres',
+                include: ['test/integration/**/*.test.ts'],
+                env: { CANVASS_TEST_DATABASE: 'postgres', CANVASS_TEST_POSTGRES_URL: postgresUrl },
+              },
+            },
+          ]
+        : []),
+    ],
+  },
+});
