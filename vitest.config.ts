@@ -7,6 +7,7 @@ const postgresUrl = process.env.CANVASS_TEST_POSTGRES_URL;
 export default defineConfig({
   test: {
     setupFiles: ['test/setup.ts'],
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

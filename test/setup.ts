@@ -27,4 +27,4 @@ net.Socket.prototype.connect = function patchedConnect(this: net.Socket, ...args
     throw new Error(`outbound network is blocked in tests (attempted connection to ${host})`);
   }
   return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
-} as typeof net.Socket.prototype.connect;
+};

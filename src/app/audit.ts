@@ -17,7 +17,7 @@ import {
   type ChainVerifier,
 } from '../domain/audit.js';
 import { notFound } from '../domain/errors.js';
-import { authorize, type AppDeps, type Principal } from './context.js';
+import { actorOf, authorize, type AppDeps, type Principal } from './context.js';
 
 export async function appendAuditEvent(
   tx: Tx,
@@ -163,4 +163,59 @@ export async function verifyAuditTrail(
     if (outcome) return outcome;
     await options.onProgress?.({ eventsChecked: checked, headSeq: head!.seq });
   }
+}
+
+export interface AuditEventView {
+  seq: number;
+  eventId: string;
+  occurredAt: Date;
+  actor: { type: string; id: string | null };
+  type: string;
+  data: unknown;
+}
+
+const MAX_PAGE = 200;
+
+/** Newest first, paged by seq. */
+export async function listAuditEvents(
+  deps: AppDeps,
+  principal: Principal,
+  campaignId: string,
+  options: { limit?: number | undefined; before?: number | undefined },
+): Promise<{ events: AuditEventView[]; nextBefore: number | null }> {
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), MAX_PAGE);
+  return inCampaign(deps.db, campaignId, async (tx) => {
+    await authorize(tx, principal, campaignId, 'audit.read');
+    let query = tx.selectFrom('audit_events').selectAll().where('campaign_id', '=', campaignId);
+    if (options.before !== undefined) query = query.where('seq', '<', options.before);
+    const rows = await query.orderBy('seq', 'desc').limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    return {
+      events: page.map((r) => ({
+        seq: r.seq,
+        eventId: r.event_id,
+        occurredAt: r.occurred_at,
+        actor: { type: r.actor_type, id: r.actor_id },
+        type: r.type,
+        data: r.payload,
+      })),
+      nextBefore: rows.length > limit ? page[page.length - 1]!.seq : null,
+    };
+  });
+}
+
+/**
+ * Verification requested by a staff member (owner or DPO). The check and its outcome are
+ * themselves recorded, so the trail shows when it was last verified and by whom.
+ */
+export async function verifyCampaignAudit(deps: AppDeps, principal: Principal, campaignId: string): Promise<ChainVerification> {
+  await inCampaign(deps.db, campaignId, (tx) => authorize(tx, principal, campaignId, 'audit.verify'));
+  const result = await verifyAuditTrail(deps.db, campaignId);
+  await inCampaign(deps.db, campaignId, (tx) =>
+    appendAuditEvent(tx, campaignId, actorOf(principal), {
+      type: 'audit.verified',
+      data: { ok: result.ok, eventsChecked: result.eventsChecked, problemSeq: result.problem?.seq ?? null },
+    }),
+  );
+  return result;
 }

@@ -95,10 +95,22 @@ export async function updateCampaign(deps: AppDeps, principal: Principal, campai
     const now = nowOf(deps);
     const set: CampaignUpdate = { updated_at: now };
     const fields: string[] = [];
-    if (parsed.name !== undefined) (set.name = parsed.name), fields.push('name');
-    if (parsed.controllerType !== undefined) (set.controller_type = parsed.controllerType), fields.push('controllerType');
-    if (parsed.postalAddress !== undefined) (set.postal_address = parsed.postalAddress), fields.push('postalAddress');
-    if ('icoRegistrationNumber' in parsed) (set.ico_registration_number = parsed.icoRegistrationNumber ?? null), fields.push('icoRegistrationNumber');
+    if (parsed.name !== undefined) {
+      set.name = parsed.name;
+      fields.push('name');
+    }
+    if (parsed.controllerType !== undefined) {
+      set.controller_type = parsed.controllerType;
+      fields.push('controllerType');
+    }
+    if (parsed.postalAddress !== undefined) {
+      set.postal_address = parsed.postalAddress;
+      fields.push('postalAddress');
+    }
+    if ('icoRegistrationNumber' in parsed) {
+      set.ico_registration_number = parsed.icoRegistrationNumber ?? null;
+      fields.push('icoRegistrationNumber');
+    }
     if ('dpo' in parsed) {
       set.dpo_name = parsed.dpo?.name ?? null;
       set.dpo_email = parsed.dpo?.email ?? null;

@@ -162,13 +162,13 @@ const tokenSchema = z.object({ token: z.string().min(1, 'is required').max(300) 
 export async function previewInvitation(
   deps: AppDeps,
   input: unknown,
-): Promise<{ campaignName: string; role: Role; email: string; accountExists: boolean }> {
+): Promise<{ campaignId: string; campaignName: string; role: Role; email: string; accountExists: boolean }> {
   const token = parseToken(parseInput(tokenSchema, input).token);
   return inCampaign(deps.db, token.campaignId, async (tx) => {
     const row = await loadPending(tx, token, nowOf(deps), false);
     const campaign = await tx.selectFrom('campaigns').select('name').where('campaign_id', '=', token.campaignId).executeTakeFirstOrThrow();
     const user = await tx.selectFrom('users').select('user_id').where('email', '=', row.email).executeTakeFirst();
-    return { campaignName: campaign.name, role: row.role as Role, email: row.email, accountExists: user !== undefined };
+    return { campaignId: token.campaignId, campaignName: campaign.name, role: row.role as Role, email: row.email, accountExists: user !== undefined };
   });
 }
 

@@ -44,7 +44,13 @@ export interface Database {
 }
 
 export type DatabaseTarget =
-  | { kind: 'pglite'; dataDir: string | undefined } // undefined: in memory (tests only)
+  | {
+      kind: 'pglite';
+      /** undefined: in memory (tests only). */
+      dataDir: string | undefined;
+      /** Start from a data directory image made by dumpDataDir() (tests: skips initdb and migrations). */
+      template?: Blob | undefined;
+    }
   | { kind: 'postgres'; url: string; maxConnections?: number };
 
 function commandOf(text: string): QueryResult['command'] {
@@ -146,13 +152,13 @@ class PostgresPool implements SqlPool {
 // 2^53, so both engines return them as numbers. DATE stays a 'YYYY-MM-DD' string.
 const INT8_OID = 20;
 const DATE_OID = 1082;
-const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
+const pgTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) => {
     if (oid === INT8_OID) return (value: string) => Number(value);
     if (oid === DATE_OID) return (value: string) => value;
-    return pg.types.getTypeParser(oid, format);
-  },
-} as pg.CustomTypesConfig;
+    return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   let pool: SqlPool;
@@ -160,6 +166,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     if (target.dataDir !== undefined) mkdirSync(target.dataDir, { recursive: true });
     const pglite = await PGlite.create(target.dataDir ?? 'memory://', {
       parsers: { [DATE_OID]: (value: string) => value },
+      ...(target.template ? { loadDataDir: target.template } : {}),
     });
     pool = new PGlitePool(pglite);
   } else {
@@ -199,4 +206,10 @@ export async function withClient<T>(db: Database, fn: (client: SqlClient) => Pro
   } finally {
     client.release();
   }
+}
+
+/** An image of an embedded database's data directory (tests start from one; see test/global-setup.ts). */
+export async function dumpPGliteImage(db: Database): Promise<Blob> {
+  if (!(db.pool instanceof PGlitePool)) throw new Error('only an embedded (PGlite) database has a data directory image');
+  return db.pool.pglite.dumpDataDir('none');
 }

@@ -53,7 +53,14 @@ export const campaignInputSchema = z
   .strict();
 export type CampaignInput = z.infer<typeof campaignInputSchema>;
 
-export const campaignUpdateSchema = campaignInputSchema.partial().strict();
+/** A partial update; null clears an optional field (ICO number, DPO contact). */
+export const campaignUpdateSchema = campaignInputSchema
+  .partial()
+  .extend({
+    icoRegistrationNumber: campaignInputSchema.shape.icoRegistrationNumber.unwrap().nullable().optional(),
+    dpo: dpoContactSchema.nullable().optional(),
+  })
+  .strict();
 export type CampaignUpdateInput = z.infer<typeof campaignUpdateSchema>;
 
 export interface Campaign {

@@ -54,6 +54,25 @@ function fromFastify(error: FastifyError): AppError | null {
   return null;
 }
 
+/**
+ * What an unexpected error may leave in the log: its class, codes and stack frames — not
+ * its message or detail, which can quote personal data (a database error names the value
+ * that violated a constraint).
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const e = error as Error & { code?: unknown; routine?: unknown; table?: unknown; constraint?: unknown };
+  const frames = (e.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 15).join('\n');
+  return {
+    type: e.name,
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e.routine === 'string' ? { routine: e.routine } : {}),
+    ...(typeof e.table === 'string' ? { table: e.table } : {}),
+    ...(typeof e.constraint === 'string' ? { constraint: e.constraint } : {}),
+    stack: frames,
+  };
+}
+
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   let appError: AppError;
   if (error instanceof AppError) appError = error;
@@ -61,10 +80,10 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
     const translated = error && typeof error === 'object' && 'code' in error ? fromFastify(error as FastifyError) : null;
     if (translated) appError = translated;
     else {
-      request.log.error({ err: error }, 'unhandled error');
+      request.log.error({ error: loggableError(error) }, 'unhandled error');
       appError = new AppError('internal_error', 'something went wrong on our side; it has been logged');
     }
   }
-  if (appError.code === 'internal_error' && error === appError) request.log.error({ err: error }, 'internal error');
+  if (appError.code === 'internal_error' && error === appError) request.log.error({ error: loggableError(error) }, 'internal error');
   return reply.status(STATUS_OF[appError.code]).type('application/json; charset=utf-8').send(envelopeOf(appError));
 }

@@ -7,9 +7,12 @@
  * superuser connection, which tests use to tamper with rows behind the application's back.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
+import { installJobSchema } from '../../src/jobs/boss.js';
 
 export interface TestDatabase {
   db: Database;
@@ -18,6 +21,13 @@ export interface TestDatabase {
   /** For spawning a second process against the same database (PostgreSQL only). */
   appUrl: string | null;
   close(): Promise<void>;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A migrated PGlite data directory image made once per run by test/global-setup.ts. */
+    pgliteTemplate: string | null;
+  }
 }
 
 export const usingPostgres = process.env.CANVASS_TEST_DATABASE === 'postgres';
@@ -36,8 +46,13 @@ function withDatabase(url: string, database: string, user?: string): string {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (!usingPostgres) {
-    const db = await openDatabase({ kind: 'pglite', dataDir: undefined });
-    await migrate(db);
+    const templatePath = inject('pgliteTemplate');
+    const template = templatePath ? new Blob([readFileSync(templatePath)]) : undefined;
+    const db = await openDatabase({ kind: 'pglite', dataDir: undefined, template });
+    if (!template) {
+      await migrate(db);
+      await installJobSchema(db);
+    }
     return { db, owner: db, kind: 'pglite', appUrl: null, close: () => db.close() };
   }
   const name = `canvass_test_${randomBytes(6).toString('hex')}`;
@@ -55,6 +70,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const owner = await openDatabase({ kind: 'postgres', url: withDatabase(ADMIN_URL, name), maxConnections: 4 });
   await migrate(owner);
+  await installJobSchema(owner);
   // Membership is granted after migrations have created canvass_app.
   await owner.pool.connect().then(async (c) => {
     try {

@@ -66,7 +66,7 @@ export class ApiSession {
       this.cookie = value === 'canvass_session=' ? null : value;
     }
     if (response.statusCode < 300 && String(response.headers['content-type'] ?? '').includes('json')) {
-      const json = response.json() as { csrfToken?: string };
+      const json = response.json<{ csrfToken?: string }>();
       if (typeof json?.csrfToken === 'string') this.csrf = json.csrfToken;
     }
     return response;

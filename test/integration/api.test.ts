@@ -173,6 +173,22 @@ describe('bad input gets a 4xx envelope naming the problem, and nothing is writt
   });
 });
 
+describe('campaign details', () => {
+  it('updates fields, clears optional ones with null, and records which fields changed', async () => {
+    const tc = await makeCampaign(server.deps);
+    const api = new ApiSession(server.app);
+    await api.signIn(tc.owner.email, PASSWORD);
+    const url = `/api/campaigns/${tc.campaign.id}`;
+    const r = await api.request('PATCH', url, { postalAddress: '5 New Road, Exampletown', icoRegistrationNumber: null, dpo: null });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().campaign).toMatchObject({ postalAddress: '5 New Road, Exampletown', icoRegistrationNumber: null, dpo: null });
+    const bad = await api.request('PATCH', url, { name: null });
+    expect(bad.json().error.details.issues[0].field).toBe('name');
+    const events = (await api.request('GET', `${url}/audit?limit=1`)).json().events;
+    expect(events[0]).toMatchObject({ type: 'campaign.updated', data: { fields: ['postalAddress', 'icoRegistrationNumber', 'dpo'] } });
+  });
+});
+
 describe('members and invitations', () => {
   it('invites, accepts, changes roles and keeps one owner', async () => {
     const tc = await makeCampaign(server.deps);
@@ -286,6 +302,14 @@ describe('audit trail over the API', () => {
     expect((await api.request('GET', `${base}/audit?limit=abc`)).json().error.details.issues[0].field).toBe('limit');
     const verify = (await api.request('POST', `${base}/audit/verify`)).json();
     expect(verify).toEqual({ ok: true, eventsChecked: 7, headSeq: 7, problem: null });
+    const recorded = (await api.request('GET', `${base}/audit?limit=1`)).json().events[0];
+    expect(recorded).toMatchObject({ seq: 8, type: 'audit.verified', data: { ok: true, eventsChecked: 7, problemSeq: null } });
+    // A volunteer may not read or verify the trail.
+    const volunteer = await addMember(server.deps, tc, 'volunteer');
+    const v = new ApiSession(server.app);
+    await v.signIn(volunteer.email, PASSWORD);
+    expect((await v.request('POST', `${base}/audit/verify`)).statusCode).toBe(403);
+    expect((await v.request('GET', `${base}/audit`)).statusCode).toBe(403);
   });
 });
 

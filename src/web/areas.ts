@@ -1,0 +1,113 @@
+/**
+ * The areas of a campaign. Those not built yet say so plainly, and say what they will do;
+ * none shows invented data.
+ */
+import type { Ability } from '../shared/labels.js';
+
+export interface Area {
+  path: string;
+  label: string;
+  section: 'Campaign' | 'Supporters and outreach' | 'Compliance' | 'Administration';
+  /** The ability needed to see the area; none means every member. */
+  needs?: Ability;
+  /** Present for areas that are not available yet. */
+  upcoming?: { arrivesWith: string; summary: string; points: string[] };
+}
+
+export const AREAS: readonly Area[] = [
+  { path: '', label: 'Overview', section: 'Campaign' },
+  {
+    path: 'people',
+    label: 'People',
+    section: 'Supporters and outreach',
+    upcoming: {
+      arrivesWith: 'the people and provenance release',
+      summary:
+        'The supporters, members and contacts your campaign holds, each with a record of where their data came from.',
+      points: [
+        'Import people from CSV, with every row checked and any problem named by row and column.',
+        'Keep provenance for each fact: provided by the person, observed, or inferred.',
+        'Record the lawful basis for processing and flag special category data, such as political opinions.',
+        'Honour objections and suppressions everywhere the person could otherwise be used.',
+      ],
+    },
+  },
+  {
+    path: 'audiences',
+    label: 'Audiences',
+    section: 'Supporters and outreach',
+    upcoming: {
+      arrivesWith: 'the audiences release',
+      summary:
+        'Groups of people to contact or advertise to, built only from data you may lawfully use for that purpose.',
+      points: [
+        'Build list-based audiences from people and their consents.',
+        'Check every export against objections, suppressions and consent before a file leaves Canvass.',
+        'Keep a record of what was shared, with whom and why, for your accountability records.',
+      ],
+    },
+  },
+  {
+    path: 'messages',
+    label: 'Messages',
+    section: 'Supporters and outreach',
+    upcoming: {
+      arrivesWith: 'the messaging release',
+      summary: 'Email and text messages to audiences, sent only where e-privacy rules allow.',
+      points: [
+        'Send only to people who gave the consent that electronic marketing needs (PECR regulation 22).',
+        'Include a working way to unsubscribe in every message, and act on it at once.',
+        'Add the imprint that digital election material must carry.',
+      ],
+    },
+  },
+  {
+    path: 'website-consent',
+    label: 'Website consent',
+    section: 'Supporters and outreach',
+    upcoming: {
+      arrivesWith: 'the website consent release',
+      summary:
+        'A small consent banner for your campaign websites, and a scanner that checks what those sites set before consent.',
+      points: [
+        'Ask for consent before non-essential cookies and similar technologies are used (PECR regulation 6).',
+        'Keep a record of each consent given or withdrawn.',
+        'Scan your sites for cookies, trackers and requests made before the visitor chooses.',
+      ],
+    },
+  },
+  {
+    path: 'governance',
+    label: 'Governance',
+    section: 'Compliance',
+    upcoming: {
+      arrivesWith: 'the governance release',
+      summary: 'The documents that show how your campaign complies, kept next to the processing they describe.',
+      points: [
+        'Draft and review data protection impact assessments (DPIAs).',
+        'Keep your records of processing activities (UK GDPR Article 30).',
+        'Record joint controller and processor arrangements.',
+      ],
+    },
+  },
+  {
+    path: 'rights-requests',
+    label: 'Rights requests',
+    section: 'Compliance',
+    upcoming: {
+      arrivesWith: 'the data subject rights release',
+      summary: "Requests from people exercising their rights, tracked against the law's deadlines.",
+      points: [
+        'Log subject access, erasure, rectification and objection requests.',
+        'Track each request against its one-month deadline, and any lawful extension.',
+        'Gather what Canvass holds about the person to answer an access request.',
+      ],
+    },
+  },
+  { path: 'audit', label: 'Audit trail', section: 'Compliance', needs: 'audit.read' },
+  { path: 'jobs', label: 'Jobs', section: 'Administration', needs: 'jobs.read' },
+  { path: 'members', label: 'Members', section: 'Administration', needs: 'members.read' },
+  { path: 'settings', label: 'Settings', section: 'Administration' },
+];
+
+export const SECTIONS = ['Campaign', 'Supporters and outreach', 'Compliance', 'Administration'] as const;
