@@ -211,3 +211,5 @@ GRANT SELECT, INSERT, UPDATE ON campaigns TO canvass_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON memberships, invitations, job_runs TO canvass_app;
 GRANT SELECT, INSERT ON audit_events TO canvass_app;
 GRANT EXECUTE ON FUNCTION canvass_current_campaign(), canvass_current_user() TO canvass_app;
+-- Lets a server started with the application role tell whether migrations are pending.
+GRANT SELECT ON schema_migrations TO canvass_app;

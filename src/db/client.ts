@@ -144,6 +144,7 @@ class PostgresPool implements SqlPool {
   }
 
   async end(): Promise<void> {
+    if (this.pool.ended) return;
     await this.pool.end();
   }
 }
@@ -193,7 +194,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     async close() {
       if (closed) return;
       closed = true;
-      await kysely.destroy(); // ends the pool
+      await kysely.destroy(); // ends the pool, if Kysely ever used it
+      await pool.end(); // and when only the raw pool was used (migrations)
     },
   };
 }
