@@ -5,11 +5,10 @@
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { actorOf, type AppDeps } from '../app/context.js';
+import type { AppDeps } from '../app/context.js';
 import { isSetupNeeded, issueSetupLink } from '../app/setup.js';
 import type { Database } from '../db/client.js';
-import { notFound } from '../domain/errors.js';
-import { buildServer, type ServerOptions } from '../http/server.js';
+import { buildServer } from '../http/server.js';
 import { JOBS } from '../jobs/registry.js';
 import { createJobRunner, type JobLogger, type JobRunner } from '../jobs/runner.js';
 import { CliError } from './io.js';
@@ -47,19 +46,6 @@ function deferredLogger(): { logger: JobLogger; attach(log: FastifyBaseLogger): 
     attach(log) {
       target = log.child({ component: 'jobs' });
     },
-  };
-}
-
-/** The runner as the HTTP routes use it (they authorize before calling). */
-function jobsFacade(runner: JobRunner): NonNullable<ServerOptions['jobs']> {
-  return {
-    listJobs: (campaignId) => runner.listJobs(campaignId),
-    async getJob(campaignId, jobId) {
-      const job = await runner.getJob(campaignId, jobId);
-      if (!job) throw notFound('job');
-      return job;
-    },
-    cancelJob: (campaignId, jobId, principal) => runner.requestCancel(campaignId, jobId, actorOf(principal)),
   };
 }
 
@@ -105,7 +91,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     // work them (JOBS=false: another process runs the queue).
     const jobLog = deferredLogger();
     const jobs = createJobRunner({ db, jobs: JOBS, logger: jobLog.logger });
-    app = await buildServer({ deps, logLevel: config.logLevel, trustProxy: config.trustProxy, jobs: jobsFacade(jobs) });
+    app = await buildServer({ deps, logLevel: config.logLevel, trustProxy: config.trustProxy, jobs });
     jobLog.attach(app.log);
 
     await app.listen({ port: config.port, host: config.host });

@@ -4,10 +4,11 @@
  * run in order and share the browser state, as a person's session would. axe-core checks
  * every page, and any console error (e.g. a Content-Security-Policy violation) fails.
  */
-import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { JobsFacade } from '../../src/http/routes/jobs.js';
+import { z } from 'zod';
+import { defineJob } from '../../src/jobs/definition.js';
+import { createJobRunner, JOB_RUNNER_ACTOR, type JobRunner } from '../../src/jobs/runner.js';
 import { ensureDashboardBuilt, expectAccessible, launchBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -18,59 +19,34 @@ const CAMPAIGN = 'Exampletown Greens';
 /** expect.poll with room for password hashing and the 2-second job polling. */
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000, interval: 100 });
 
-/** A stand-in job runner: one running import that can be cancelled, one finished export. */
-function fakeJobs(): JobsFacade & { cancelled: boolean } {
-  const created = new Date('2026-11-20T09:00:00Z').toISOString();
-  const running = {
-    id: randomUUID(),
-    name: 'people.import',
-    progress: { done: 40, total: 100 },
-    createdAt: created,
-    startedAt: created,
-    error: null,
-    result: null,
-  };
-  const finished = {
-    id: randomUUID(),
-    name: 'audience.export',
-    status: 'completed',
-    progress: { done: 250, total: 250 },
-    createdAt: created,
-    startedAt: created,
-    finishedAt: created,
-    cancelRequested: false,
-    error: null,
-    result: null,
-  };
-  const state = { cancelled: false, listsSinceCancel: 0 };
-  const view = () => {
-    if (!state.cancelled) return { ...running, status: 'running', finishedAt: null, cancelRequested: false };
-    // The runner notices the request a moment later: the next poll shows it stopped.
-    const stopped = state.listsSinceCancel > 0;
-    return {
-      ...running,
-      status: stopped ? 'cancelled' : 'running',
-      finishedAt: stopped ? created : null,
-      cancelRequested: true,
-    };
-  };
-  return {
-    get cancelled() {
-      return state.cancelled;
-    },
-    async listJobs() {
-      if (state.cancelled) state.listsSinceCancel += 1;
-      return [view(), finished];
-    },
-    async getJob() {
-      return view();
-    },
-    async cancelJob() {
-      state.cancelled = true;
-      return view();
-    },
-  };
-}
+/**
+ * Two real jobs on the real runner: an export that finishes at once, and an import that
+ * reports 40 of 100 and then waits, reporting progress, until it is cancelled.
+ */
+const quickExport = defineJob({
+  name: 'test.audience_export',
+  version: 1,
+  payload: z.object({}).strict(),
+  checkpoint: z.object({ done: z.number() }),
+  handler: async (ctx) => {
+    await ctx.reportProgress(250, 250, { done: 250 });
+    return { rows: 250 };
+  },
+});
+const slowImport = defineJob({
+  name: 'test.people_import',
+  version: 1,
+  payload: z.object({}).strict(),
+  checkpoint: z.object({ done: z.number() }),
+  retryLimit: 0,
+  handler: async (ctx) => {
+    await ctx.reportProgress(40, 100, { done: 40 });
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await ctx.reportProgress(40, 100, { done: 40 }); // throws once cancellation is requested
+    }
+  },
+});
 
 describe('staff dashboard (Chromium)', () => {
   let server: TestServer;
@@ -79,7 +55,7 @@ describe('staff dashboard (Chromium)', () => {
   let page: Page;
   let campaignUrl = '';
   const consoleErrors: string[] = [];
-  const jobs = fakeJobs();
+  let jobs: JobRunner;
 
   const watch = (p: Page, who: string): void => {
     p.on('console', (message) => {
@@ -101,7 +77,10 @@ describe('staff dashboard (Chromium)', () => {
 
   beforeAll(async () => {
     await ensureDashboardBuilt();
-    server = await startTestServer({ jobs });
+    server = await startTestServer({
+      jobs: (database) => (jobs = createJobRunner({ db: database.db, jobs: [quickExport, slowImport], pollIntervalMs: 200 })),
+    });
+    await jobs.start();
     browser = await launchBrowser();
     owner = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
     page = await owner.newPage();
@@ -111,6 +90,7 @@ describe('staff dashboard (Chromium)', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await jobs?.stop({ graceful: false });
     await server?.close();
   });
 
@@ -338,19 +318,24 @@ describe('staff dashboard (Chromium)', () => {
   });
 
   it('lists jobs with progress, cancels a running one and polls until it stops', async () => {
+    const campaignId = /\/c\/([0-9a-f-]{36})/.exec(campaignUrl)![1]!;
+    const exportRun = await jobs.enqueue({ campaignId, name: 'test.audience_export', payload: {}, createdBy: null, actor: JOB_RUNNER_ACTOR });
+    await poll(async () => (await jobs.getJob(campaignId, exportRun.jobId))?.status).toBe('completed');
+    const importRun = await jobs.enqueue({ campaignId, name: 'test.people_import', payload: {}, createdBy: null, actor: JOB_RUNNER_ACTOR });
+    await poll(async () => (await jobs.getJob(campaignId, importRun.jobId))?.progress.done).toBe(40);
     await page.getByRole('navigation', { name: 'Campaign' }).getByRole('link', { name: 'Jobs' }).click();
     await poll(() => heading(page).textContent()).toBe('Jobs');
-    const running = page.getByRole('row').filter({ hasText: 'people.import' });
+    const running = page.getByRole('row').filter({ hasText: 'test.people_import' });
     await poll(() => running.getByText('Running').count()).toBe(1);
     expect(await running.getByText('40 of 100 (40%)').count()).toBe(1);
-    const done = page.getByRole('row').filter({ hasText: 'audience.export' });
+    const done = page.getByRole('row').filter({ hasText: 'test.audience_export' });
     expect(await done.getByText('Completed').count()).toBe(1);
     expect(await done.getByRole('button', { name: /Cancel/ }).count()).toBe(0);
     await expectAccessible(page, 'jobs page');
 
-    await running.getByRole('button', { name: 'Cancel people.import' }).click();
+    await running.getByRole('button', { name: 'Cancel test.people_import' }).click();
     await poll(() => page.getByRole('status').first().textContent()).toContain('Cancellation requested');
-    expect(jobs.cancelled).toBe(true);
+    expect((await jobs.getJob(campaignId, importRun.jobId))?.cancelRequestedAt).not.toBeNull();
     // The page polls every 2 seconds while a job runs; the next poll shows it cancelled.
     await poll(() => running.getByText('Cancelled').count()).toBe(1);
     expect(await running.getByRole('button', { name: /Cancel/ }).count()).toBe(0);

@@ -6,6 +6,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { AppDeps } from '../../src/app/context.js';
 import { issueSetupLink } from '../../src/app/setup.js';
+import type { JobsFacade } from '../../src/http/routes/jobs.js';
 import { buildServer, type ServerOptions } from '../../src/http/server.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { testDeps } from './factories.js';
@@ -20,10 +21,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: Partial<ServerOptions> & { listen?: boolean } = {}): Promise<TestServer> {
+export interface TestServerOptions extends Partial<Omit<ServerOptions, 'jobs'>> {
+  listen?: boolean;
+  /** A job runner for the server, made on the test database (e.g. createJobRunner). */
+  jobs?: (database: TestDatabase) => JobsFacade;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const deps = testDeps(database.db);
-  const app = await buildServer({ deps, logLevel: 'silent', ...options });
+  const { jobs, ...rest } = options;
+  const app = await buildServer({ deps, logLevel: 'silent', ...rest, jobs: jobs ? jobs(database) : null });
   let url = 'http://127.0.0.1';
   if (options.listen !== false) {
     await app.listen({ port: 0, host: '127.0.0.1' });

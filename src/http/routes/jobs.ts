@@ -1,15 +1,33 @@
 import type { FastifyInstance } from 'fastify';
-import { assertCan, type AppDeps, type Principal } from '../../app/context.js';
+import { z } from 'zod';
+import { actorOf, assertCan, type AppDeps } from '../../app/context.js';
+import type { AuditActor } from '../../domain/audit.js';
 import { notFound } from '../../domain/errors.js';
+import type { JobRun } from '../../jobs/job-runs.js';
 import { requirePrincipal } from '../auth.js';
 import { campaignParams, idParam } from './common.js';
-import { z } from 'zod';
 
-/** What the HTTP layer needs from the job runner (src/jobs). Callers authorize first. */
+/** What the HTTP layer needs from the job runner (src/jobs/runner.ts); routes authorize first. */
 export interface JobsFacade {
-  listJobs(campaignId: string): Promise<unknown[]>;
-  getJob(campaignId: string, jobId: string): Promise<unknown>;
-  cancelJob(campaignId: string, jobId: string, principal: Principal): Promise<unknown>;
+  listJobs(campaignId: string): Promise<JobRun[]>;
+  getJob(campaignId: string, jobId: string): Promise<JobRun | null>;
+  requestCancel(campaignId: string, jobId: string, actor: AuditActor): Promise<JobRun>;
+}
+
+/** An allow-list: payloads, checkpoints and attempt details stay on the server. */
+export function presentJob(job: JobRun) {
+  return {
+    id: job.jobId,
+    name: job.name,
+    status: job.status,
+    progress: job.progress,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+    cancelRequested: job.cancelRequestedAt !== null,
+    error: job.error,
+    result: job.status === 'completed' ? job.result : null,
+  };
 }
 
 export function registerJobRoutes(app: FastifyInstance, deps: AppDeps, jobs: JobsFacade | null): void {
@@ -25,7 +43,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: AppDeps, jobs: Job
       const principal = await requirePrincipal(deps, request);
       const campaignId = idParam(request.params, 'campaignId', 'campaign');
       await assertCan(deps, principal, campaignId, 'jobs.read');
-      return { jobs: jobs ? await jobs.listJobs(campaignId) : [] };
+      return { jobs: jobs ? (await jobs.listJobs(campaignId)).map(presentJob) : [] };
     },
   );
   app.get(
@@ -35,7 +53,9 @@ export function registerJobRoutes(app: FastifyInstance, deps: AppDeps, jobs: Job
       const principal = await requirePrincipal(deps, request);
       const campaignId = idParam(request.params, 'campaignId', 'campaign');
       await assertCan(deps, principal, campaignId, 'jobs.read');
-      return { job: await need().getJob(campaignId, idParam(request.params, 'jobId', 'job')) };
+      const job = await need().getJob(campaignId, idParam(request.params, 'jobId', 'job'));
+      if (!job) throw notFound('job');
+      return { job: presentJob(job) };
     },
   );
   app.post(
@@ -45,7 +65,8 @@ export function registerJobRoutes(app: FastifyInstance, deps: AppDeps, jobs: Job
       const principal = await requirePrincipal(deps, request);
       const campaignId = idParam(request.params, 'campaignId', 'campaign');
       await assertCan(deps, principal, campaignId, 'jobs.cancel');
-      return { job: await need().cancelJob(campaignId, idParam(request.params, 'jobId', 'job'), principal) };
+      const job = await need().requestCancel(campaignId, idParam(request.params, 'jobId', 'job'), actorOf(principal));
+      return { job: presentJob(job) };
     },
   );
 }
