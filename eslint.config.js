@@ -214,7 +214,11 @@ export default defineConfig([
       // type, a job status, a lawful basis) breaks the build where it must be handled.
       '@typescript-eslint/switch-exhaustiveness-check': [
         'error',
-        { allowDefaultCaseForExhaustiveSwitch: true, requireDefaultForNonUnion: false, considerDefaultExhaustiveForUnions: true },
+        {
+          allowDefaultCaseForExhaustiveSwitch: true,
+          requireDefaultForNonUnion: false,
+          considerDefaultExhaustiveForUnions: true,
+        },
       ],
 
       // Type-only imports are marked, so they vanish from the emitted JavaScript

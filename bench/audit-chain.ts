@@ -21,13 +21,18 @@ import { migrate } from '../src/db/migrate.js';
 import { inCampaign } from '../src/db/scope.js';
 import { canonicalJson } from '../src/domain/audit.js';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '2000' }, postgres: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { events: { type: 'string', default: '2000' }, postgres: { type: 'string' } },
+});
 const N = Number(values.events);
 
 async function seedCampaign(db: Database): Promise<string> {
   const id = randomUUID();
   await inCampaign(db, id, (tx) =>
-    tx.insertInto('campaigns').values({ campaign_id: id, name: 'Bench', controller_type: 'other', postal_address: 'x' }).execute(),
+    tx
+      .insertInto('campaigns')
+      .values({ campaign_id: id, name: 'Bench', controller_type: 'other', postal_address: 'x' })
+      .execute(),
   );
   return id;
 }
@@ -36,13 +41,17 @@ const payload = { fields: ['name', 'postalAddress'], note: 'benchmark event with
 
 async function run(label: string, db: Database): Promise<void> {
   await migrate(db);
-  await withClient(db, (c) => c.exec('CREATE TABLE IF NOT EXISTS bench_plain (id bigserial PRIMARY KEY, campaign_id uuid, payload jsonb)'));
+  await withClient(db, (c) =>
+    c.exec('CREATE TABLE IF NOT EXISTS bench_plain (id bigserial PRIMARY KEY, campaign_id uuid, payload jsonb)'),
+  );
 
   // Baseline 1: plain single-row insert transactions.
   let t = performance.now();
   for (let i = 0; i < N; i++) {
     await db.kysely.transaction().execute(async (tx) => {
-      await sql`INSERT INTO bench_plain (campaign_id, payload) VALUES (${randomUUID()}, ${JSON.stringify(payload)})`.execute(tx);
+      await sql`INSERT INTO bench_plain (campaign_id, payload) VALUES (${randomUUID()}, ${JSON.stringify(payload)})`.execute(
+        tx,
+      );
     });
   }
   const plainMs = performance.now() - t;
@@ -50,14 +59,21 @@ async function run(label: string, db: Database): Promise<void> {
   const campaignId = await seedCampaign(db);
   t = performance.now();
   for (let i = 0; i < N; i++) {
-    await inCampaign(db, campaignId, (tx) => appendAuditEvent(tx, campaignId, { type: 'system', id: 'bench' }, { type: 'campaign.updated', data: payload }));
+    await inCampaign(db, campaignId, (tx) =>
+      appendAuditEvent(tx, campaignId, { type: 'system', id: 'bench' }, { type: 'campaign.updated', data: payload }),
+    );
   }
   const chainMs = performance.now() - t;
 
   // Baseline 2: read the rows and hash each once.
   t = performance.now();
   await inCampaign(db, campaignId, async (tx) => {
-    const rows = await tx.selectFrom('audit_events').selectAll().where('campaign_id', '=', campaignId).orderBy('seq').execute();
+    const rows = await tx
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('campaign_id', '=', campaignId)
+      .orderBy('seq')
+      .execute();
     for (const r of rows) createHash('sha256').update(canonicalJson(r)).digest('hex');
   });
   const readHashMs = performance.now() - t;
@@ -68,8 +84,12 @@ async function run(label: string, db: Database): Promise<void> {
 
   const rate = (ms: number) => Math.round((N / ms) * 1000);
   console.log(`\n${label}, ${N} events`);
-  console.log(`  append  ${rate(chainMs).toLocaleString('en-GB')} events/s   baseline plain INSERT ${rate(plainMs).toLocaleString('en-GB')} rows/s   ratio ${(chainMs / plainMs).toFixed(2)}x the baseline's time`);
-  console.log(`  verify  ${rate(verifyMs).toLocaleString('en-GB')} events/s   baseline read + SHA-256 ${rate(readHashMs).toLocaleString('en-GB')} rows/s   ratio ${(verifyMs / readHashMs).toFixed(2)}x the baseline's time`);
+  console.log(
+    `  append  ${rate(chainMs).toLocaleString('en-GB')} events/s   baseline plain INSERT ${rate(plainMs).toLocaleString('en-GB')} rows/s   ratio ${(chainMs / plainMs).toFixed(2)}x the baseline's time`,
+  );
+  console.log(
+    `  verify  ${rate(verifyMs).toLocaleString('en-GB')} events/s   baseline read + SHA-256 ${rate(readHashMs).toLocaleString('en-GB')} rows/s   ratio ${(verifyMs / readHashMs).toFixed(2)}x the baseline's time`,
+  );
 }
 
 const embedded = await openDatabase({ kind: 'pglite', dataDir: undefined });

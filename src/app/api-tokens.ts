@@ -27,8 +27,13 @@ const createSchema = z
   })
   .strict();
 
-export async function createApiToken(deps: AppDeps, principal: Principal, input: unknown): Promise<{ token: ApiTokenView; secret: string }> {
-  if (principal.via === 'api_token') throw new AppError('forbidden', 'an API token cannot create API tokens; sign in to do this');
+export async function createApiToken(
+  deps: AppDeps,
+  principal: Principal,
+  input: unknown,
+): Promise<{ token: ApiTokenView; secret: string }> {
+  if (principal.via === 'api_token')
+    throw new AppError('forbidden', 'an API token cannot create API tokens; sign in to do this');
   const parsed = parseInput(createSchema, input);
   const now = nowOf(deps);
   const secret = `${API_TOKEN_PREFIX}${generateSecret()}`;
@@ -67,7 +72,14 @@ export async function listApiTokens(deps: AppDeps, principal: Principal): Promis
       .orderBy('created_at', 'desc')
       .execute(),
   );
-  return rows.map((r) => ({ id: r.token_id, name: r.name, prefix: r.token_prefix, createdAt: r.created_at, expiresAt: r.expires_at, lastUsedAt: r.last_used_at }));
+  return rows.map((r) => ({
+    id: r.token_id,
+    name: r.name,
+    prefix: r.token_prefix,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    lastUsedAt: r.last_used_at,
+  }));
 }
 
 export async function revokeApiToken(deps: AppDeps, principal: Principal, tokenId: string): Promise<void> {

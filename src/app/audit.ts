@@ -188,7 +188,10 @@ export async function listAuditEvents(
     await authorize(tx, principal, campaignId, 'audit.read');
     let query = tx.selectFrom('audit_events').selectAll().where('campaign_id', '=', campaignId);
     if (options.before !== undefined) query = query.where('seq', '<', options.before);
-    const rows = await query.orderBy('seq', 'desc').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('seq', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     return {
       events: page.map((r) => ({
@@ -208,7 +211,11 @@ export async function listAuditEvents(
  * Verification requested by a staff member (owner or DPO). The check and its outcome are
  * themselves recorded, so the trail shows when it was last verified and by whom.
  */
-export async function verifyCampaignAudit(deps: AppDeps, principal: Principal, campaignId: string): Promise<ChainVerification> {
+export async function verifyCampaignAudit(
+  deps: AppDeps,
+  principal: Principal,
+  campaignId: string,
+): Promise<ChainVerification> {
   await inCampaign(deps.db, campaignId, (tx) => authorize(tx, principal, campaignId, 'audit.verify'));
   const result = await verifyAuditTrail(deps.db, campaignId);
   await inCampaign(deps.db, campaignId, (tx) =>

@@ -57,9 +57,24 @@ export async function insertCampaign(
     })
     .returningAll()
     .execute();
-  await tx.insertInto('memberships').values({ campaign_id: campaignId, user_id: owner.userId, role: 'owner', created_at: now }).execute();
-  await appendAuditEvent(tx, campaignId, actor, { type: 'campaign.created', data: { name: input.name, controllerType: input.controllerType } }, now);
-  await appendAuditEvent(tx, campaignId, actor, { type: 'member.joined', data: { userId: owner.userId, role: 'owner', via: owner.via } }, now);
+  await tx
+    .insertInto('memberships')
+    .values({ campaign_id: campaignId, user_id: owner.userId, role: 'owner', created_at: now })
+    .execute();
+  await appendAuditEvent(
+    tx,
+    campaignId,
+    actor,
+    { type: 'campaign.created', data: { name: input.name, controllerType: input.controllerType } },
+    now,
+  );
+  await appendAuditEvent(
+    tx,
+    campaignId,
+    actor,
+    { type: 'member.joined', data: { userId: owner.userId, role: 'owner', via: owner.via } },
+    now,
+  );
   return presentCampaign(row!);
 }
 
@@ -67,7 +82,14 @@ export async function createCampaign(deps: AppDeps, principal: Principal, input:
   const parsed = parseInput(campaignInputSchema, input);
   const campaignId = randomUUID();
   return inCampaign(deps.db, campaignId, (tx) =>
-    insertCampaign(tx, parsed, { userId: principal.userId, via: principal.via === 'cli' ? 'cli' : 'campaign_creation' }, actorOf(principal), nowOf(deps), campaignId),
+    insertCampaign(
+      tx,
+      parsed,
+      { userId: principal.userId, via: principal.via === 'cli' ? 'cli' : 'campaign_creation' },
+      actorOf(principal),
+      nowOf(deps),
+      campaignId,
+    ),
   );
 }
 
@@ -86,7 +108,12 @@ export async function getCampaign(deps: AppDeps, principal: Principal, campaignI
   });
 }
 
-export async function updateCampaign(deps: AppDeps, principal: Principal, campaignId: string, input: unknown): Promise<Campaign> {
+export async function updateCampaign(
+  deps: AppDeps,
+  principal: Principal,
+  campaignId: string,
+  input: unknown,
+): Promise<Campaign> {
   return inCampaign(deps.db, campaignId, async (tx) => {
     // Authorize before validating, so a non-member learns nothing from validation errors.
     await membershipRole(tx, principal, campaignId);
@@ -117,7 +144,12 @@ export async function updateCampaign(deps: AppDeps, principal: Principal, campai
       set.dpo_phone = parsed.dpo?.phone ?? null;
       fields.push('dpo');
     }
-    const row = await tx.updateTable('campaigns').set(set).where('campaign_id', '=', campaignId).returningAll().executeTakeFirst();
+    const row = await tx
+      .updateTable('campaigns')
+      .set(set)
+      .where('campaign_id', '=', campaignId)
+      .returningAll()
+      .executeTakeFirst();
     if (!row) throw notFound('campaign');
     if (fields.length > 0) {
       await appendAuditEvent(tx, campaignId, actorOf(principal), { type: 'campaign.updated', data: { fields } }, now);

@@ -64,6 +64,11 @@ export async function authorize(
 }
 
 /** Authorization on its own, for callers whose work happens outside src/app (e.g. the job runner). */
-export async function assertCan(deps: AppDeps, principal: Principal, campaignId: string, action: Action): Promise<Role> {
+export async function assertCan(
+  deps: AppDeps,
+  principal: Principal,
+  campaignId: string,
+  action: Action,
+): Promise<Role> {
   return inCampaign(deps.db, campaignId, (tx) => authorize(tx, principal, campaignId, action));
 }

@@ -45,7 +45,14 @@ function statusOf(row: InvitationRow, now: Date): InvitationStatus {
 }
 
 function present(row: InvitationRow, now: Date): InvitationView {
-  return { id: row.invitation_id, email: row.email, role: row.role as Role, createdAt: row.created_at, expiresAt: row.expires_at, status: statusOf(row, now) };
+  return {
+    id: row.invitation_id,
+    email: row.email,
+    role: row.role as Role,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    status: statusOf(row, now),
+  };
 }
 
 const inviteSchema = z
@@ -96,22 +103,42 @@ export async function inviteMember(
       })
       .returningAll()
       .execute();
-    await appendAuditEvent(tx, campaignId, actorOf(principal), { type: 'member.invited', data: { invitationId, role } }, now);
+    await appendAuditEvent(
+      tx,
+      campaignId,
+      actorOf(principal),
+      { type: 'member.invited', data: { invitationId, role } },
+      now,
+    );
     const token = `${campaignId}.${invitationId}.${secret}`;
     return { invitation: present(row!, now), acceptUrl: `${deps.settings.publicUrl}/invite#token=${token}`, token };
   });
 }
 
-export async function listInvitations(deps: AppDeps, principal: Principal, campaignId: string): Promise<InvitationView[]> {
+export async function listInvitations(
+  deps: AppDeps,
+  principal: Principal,
+  campaignId: string,
+): Promise<InvitationView[]> {
   return inCampaign(deps.db, campaignId, async (tx) => {
     await authorize(tx, principal, campaignId, 'members.read');
-    const rows = await tx.selectFrom('invitations').selectAll().where('campaign_id', '=', campaignId).orderBy('created_at', 'desc').execute();
+    const rows = await tx
+      .selectFrom('invitations')
+      .selectAll()
+      .where('campaign_id', '=', campaignId)
+      .orderBy('created_at', 'desc')
+      .execute();
     const now = nowOf(deps);
     return rows.map((r) => present(r, now));
   });
 }
 
-export async function revokeInvitation(deps: AppDeps, principal: Principal, campaignId: string, invitationId: string): Promise<void> {
+export async function revokeInvitation(
+  deps: AppDeps,
+  principal: Principal,
+  campaignId: string,
+  invitationId: string,
+): Promise<void> {
   await inCampaign(deps.db, campaignId, async (tx) => {
     await membershipRole(tx, principal, campaignId);
     if (!UUID.test(invitationId)) throw notFound('invitation');
@@ -125,9 +152,21 @@ export async function revokeInvitation(deps: AppDeps, principal: Principal, camp
     if (!row) throw notFound('invitation');
     await authorize(tx, principal, campaignId, 'members.invite', { targetRole: row.role as Role });
     const now = nowOf(deps);
-    if (statusOf(row, now) !== 'pending') throw new AppError('invalid_state', `the invitation is ${statusOf(row, now)}, not pending`);
-    await tx.updateTable('invitations').set({ revoked_at: now }).where('campaign_id', '=', campaignId).where('invitation_id', '=', invitationId).execute();
-    await appendAuditEvent(tx, campaignId, actorOf(principal), { type: 'invitation.revoked', data: { invitationId } }, now);
+    if (statusOf(row, now) !== 'pending')
+      throw new AppError('invalid_state', `the invitation is ${statusOf(row, now)}, not pending`);
+    await tx
+      .updateTable('invitations')
+      .set({ revoked_at: now })
+      .where('campaign_id', '=', campaignId)
+      .where('invitation_id', '=', invitationId)
+      .execute();
+    await appendAuditEvent(
+      tx,
+      campaignId,
+      actorOf(principal),
+      { type: 'invitation.revoked', data: { invitationId } },
+      now,
+    );
   });
 }
 
@@ -137,7 +176,8 @@ interface ParsedToken {
   secret: string;
 }
 
-const invalidLink = () => new AppError('not_found', 'this invitation link is not valid: it was used, revoked or has expired');
+const invalidLink = () =>
+  new AppError('not_found', 'this invitation link is not valid: it was used, revoked or has expired');
 
 function parseToken(token: string): ParsedToken {
   const [campaignId = '', invitationId = '', secret = '', ...rest] = token.trim().split('.');
@@ -153,7 +193,8 @@ async function loadPending(tx: Tx, token: ParsedToken, now: Date, lock: boolean)
     .where('invitation_id', '=', token.invitationId);
   if (lock) query = query.forUpdate();
   const row = await query.executeTakeFirst();
-  if (!row || !secretsEqual(row.token_hash, hashSecret(token.secret)) || statusOf(row, now) !== 'pending') throw invalidLink();
+  if (!row || !secretsEqual(row.token_hash, hashSecret(token.secret)) || statusOf(row, now) !== 'pending')
+    throw invalidLink();
   return row;
 }
 
@@ -166,9 +207,19 @@ export async function previewInvitation(
   const token = parseToken(parseInput(tokenSchema, input).token);
   return inCampaign(deps.db, token.campaignId, async (tx) => {
     const row = await loadPending(tx, token, nowOf(deps), false);
-    const campaign = await tx.selectFrom('campaigns').select('name').where('campaign_id', '=', token.campaignId).executeTakeFirstOrThrow();
+    const campaign = await tx
+      .selectFrom('campaigns')
+      .select('name')
+      .where('campaign_id', '=', token.campaignId)
+      .executeTakeFirstOrThrow();
     const user = await tx.selectFrom('users').select('user_id').where('email', '=', row.email).executeTakeFirst();
-    return { campaignId: token.campaignId, campaignName: campaign.name, role: row.role as Role, email: row.email, accountExists: user !== undefined };
+    return {
+      campaignId: token.campaignId,
+      campaignName: campaign.name,
+      role: row.role as Role,
+      email: row.email,
+      accountExists: user !== undefined,
+    };
   });
 }
 
@@ -194,7 +245,11 @@ export async function acceptInvitation(
   const token = parseToken(parsed.token);
   const now = nowOf(deps);
 
-  const invitationEmail = await inCampaign(deps.db, token.campaignId, async (tx) => (await loadPending(tx, token, now, false)).email);
+  const invitationEmail = await inCampaign(
+    deps.db,
+    token.campaignId,
+    async (tx) => (await loadPending(tx, token, now, false)).email,
+  );
   const existing = await inInstallation(deps.db, (tx) =>
     tx.selectFrom('users').select('user_id').where('email', '=', invitationEmail).executeTakeFirst(),
   );
@@ -206,14 +261,19 @@ export async function acceptInvitation(
       const proof = await signIn(deps, { email: invitationEmail, password: parsed.password });
       await signOut(deps, proof.secret);
       existingUserId = proof.view.user.id;
-    }
-    else throw new AppError('unauthenticated', 'an account with this email exists: sign in as that account to accept');
+    } else
+      throw new AppError('unauthenticated', 'an account with this email exists: sign in as that account to accept');
   } else {
     const issues = [];
     if (parsed.displayName === undefined) issues.push({ field: 'displayName', message: 'is required' });
     const pw = passwordSchema.safeParse(parsed.password);
-    if (!pw.success) issues.push({ field: 'password', message: parsed.password === undefined ? 'is required' : pw.error.issues[0]?.message ?? 'is invalid' });
-    if (issues.length > 0) throw new AppError('validation_failed', issues.map((i) => `${i.field}: ${i.message}`).join('; '), { issues });
+    if (!pw.success)
+      issues.push({
+        field: 'password',
+        message: parsed.password === undefined ? 'is required' : (pw.error.issues[0]?.message ?? 'is invalid'),
+      });
+    if (issues.length > 0)
+      throw new AppError('validation_failed', issues.map((i) => `${i.field}: ${i.message}`).join('; '), { issues });
   }
 
   const result = await inCampaign(deps.db, token.campaignId, async (tx) => {
@@ -228,17 +288,26 @@ export async function acceptInvitation(
       .where('user_id', '=', userId)
       .executeTakeFirst();
     if (member) throw conflict('you are already a member of this campaign');
-    await tx.insertInto('memberships').values({ campaign_id: token.campaignId, user_id: userId, role: row.role, created_at: now }).execute();
+    await tx
+      .insertInto('memberships')
+      .values({ campaign_id: token.campaignId, user_id: userId, role: row.role, created_at: now })
+      .execute();
     await tx
       .updateTable('invitations')
       .set({ accepted_at: now, accepted_by: userId })
       .where('campaign_id', '=', token.campaignId)
       .where('invitation_id', '=', token.invitationId)
       .execute();
-    await appendAuditEvent(tx, token.campaignId, { type: 'user', id: userId }, {
-      type: 'member.joined',
-      data: { userId, role: row.role as Role, via: 'invitation' },
-    }, now);
+    await appendAuditEvent(
+      tx,
+      token.campaignId,
+      { type: 'user', id: userId },
+      {
+        type: 'member.joined',
+        data: { userId, role: row.role as Role, via: 'invitation' },
+      },
+      now,
+    );
     return { userId, session: await issueSession(tx, deps, userId) };
   });
   return { ...result.session, view: await sessionView(deps.db, result.userId, result.session.secret) };

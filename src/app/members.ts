@@ -24,11 +24,23 @@ export async function listMembers(deps: AppDeps, principal: Principal, campaignI
     const rows = await tx
       .selectFrom('memberships')
       .innerJoin('users', 'users.user_id', 'memberships.user_id')
-      .select(['memberships.user_id', 'users.email', 'users.display_name', 'memberships.role', 'memberships.created_at'])
+      .select([
+        'memberships.user_id',
+        'users.email',
+        'users.display_name',
+        'memberships.role',
+        'memberships.created_at',
+      ])
       .where('memberships.campaign_id', '=', campaignId)
       .orderBy('users.display_name')
       .execute();
-    return rows.map((r) => ({ userId: r.user_id, email: r.email, displayName: r.display_name, role: r.role as Role, joinedAt: r.created_at }));
+    return rows.map((r) => ({
+      userId: r.user_id,
+      email: r.email,
+      displayName: r.display_name,
+      role: r.role as Role,
+      joinedAt: r.created_at,
+    }));
   });
 }
 
@@ -42,7 +54,13 @@ async function loadMember(tx: Tx, campaignId: string, userId: string): Promise<M
     .forUpdate()
     .executeTakeFirst();
   if (!row) throw notFound('member');
-  return { userId: row.user_id, email: row.email, displayName: row.display_name, role: row.role as Role, joinedAt: row.created_at };
+  return {
+    userId: row.user_id,
+    email: row.email,
+    displayName: row.display_name,
+    role: row.role as Role,
+    joinedAt: row.created_at,
+  };
 }
 
 async function assertAnotherOwner(tx: Tx, campaignId: string, userId: string): Promise<void> {
@@ -74,19 +92,41 @@ export async function changeMemberRole(
     await authorize(tx, principal, campaignId, 'members.manage', { targetRole: touchesOwner ? 'owner' : role });
     if (member.role === role) return member;
     if (member.role === 'owner') await assertAnotherOwner(tx, campaignId, userId);
-    await tx.updateTable('memberships').set({ role }).where('campaign_id', '=', campaignId).where('user_id', '=', userId).execute();
-    await appendAuditEvent(tx, campaignId, actorOf(principal), { type: 'member.role_changed', data: { userId, from: member.role, to: role } }, nowOf(deps));
+    await tx
+      .updateTable('memberships')
+      .set({ role })
+      .where('campaign_id', '=', campaignId)
+      .where('user_id', '=', userId)
+      .execute();
+    await appendAuditEvent(
+      tx,
+      campaignId,
+      actorOf(principal),
+      { type: 'member.role_changed', data: { userId, from: member.role, to: role } },
+      nowOf(deps),
+    );
     return { ...member, role };
   });
 }
 
-export async function removeMember(deps: AppDeps, principal: Principal, campaignId: string, userId: string): Promise<void> {
+export async function removeMember(
+  deps: AppDeps,
+  principal: Principal,
+  campaignId: string,
+  userId: string,
+): Promise<void> {
   await inCampaign(deps.db, campaignId, async (tx) => {
     await membershipRole(tx, principal, campaignId);
     const member = await loadMember(tx, campaignId, userId);
     await authorize(tx, principal, campaignId, 'members.manage', { targetRole: member.role });
     if (member.role === 'owner') await assertAnotherOwner(tx, campaignId, userId);
     await tx.deleteFrom('memberships').where('campaign_id', '=', campaignId).where('user_id', '=', userId).execute();
-    await appendAuditEvent(tx, campaignId, actorOf(principal), { type: 'member.removed', data: { userId, role: member.role } }, nowOf(deps));
+    await appendAuditEvent(
+      tx,
+      campaignId,
+      actorOf(principal),
+      { type: 'member.removed', data: { userId, role: member.role } },
+      nowOf(deps),
+    );
   });
 }

@@ -7,7 +7,14 @@
 import { z } from 'zod';
 import type { Database } from '../db/client.js';
 import { inInstallation, type Tx } from '../db/scope.js';
-import { afterFailedSignIn, API_TOKEN_PREFIX, csrfTokenFor, generateSecret, hashSecret, isLocked } from '../domain/credentials.js';
+import {
+  afterFailedSignIn,
+  API_TOKEN_PREFIX,
+  csrfTokenFor,
+  generateSecret,
+  hashSecret,
+  isLocked,
+} from '../domain/credentials.js';
 import { AppError } from '../domain/errors.js';
 import { abilitiesOf, type Role } from '../domain/permissions.js';
 import { nowOf, type AppDeps, type Principal } from './context.js';
@@ -28,17 +35,29 @@ export interface IssuedSession {
   view: SessionView;
 }
 
-const signInSchema = z.object({ email: z.string().trim().toLowerCase().max(320), password: z.string().max(1024) }).strict();
+const signInSchema = z
+  .object({ email: z.string().trim().toLowerCase().max(320), password: z.string().max(1024) })
+  .strict();
 
 const badCredentials = () => new AppError('unauthenticated', 'email or password is incorrect');
 
-export async function issueSession(tx: Tx, deps: AppDeps, userId: string): Promise<{ secret: string; expiresAt: Date }> {
+export async function issueSession(
+  tx: Tx,
+  deps: AppDeps,
+  userId: string,
+): Promise<{ secret: string; expiresAt: Date }> {
   const now = nowOf(deps);
   const secret = generateSecret();
   const expiresAt = new Date(now.getTime() + deps.settings.sessionTtlHours * 3_600_000);
   await tx
     .insertInto('sessions')
-    .values({ token_hash: hashSecret(secret), user_id: userId, created_at: now, last_seen_at: now, expires_at: expiresAt })
+    .values({
+      token_hash: hashSecret(secret),
+      user_id: userId,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: expiresAt,
+    })
     .execute();
   return { secret, expiresAt };
 }
@@ -94,7 +113,9 @@ function lockedError(until: Date): AppError {
 }
 
 export async function signOut(deps: AppDeps, sessionSecret: string): Promise<void> {
-  await inInstallation(deps.db, (tx) => tx.deleteFrom('sessions').where('token_hash', '=', hashSecret(sessionSecret)).execute());
+  await inInstallation(deps.db, (tx) =>
+    tx.deleteFrom('sessions').where('token_hash', '=', hashSecret(sessionSecret)).execute(),
+  );
 }
 
 /** Recognises a session cookie; refreshes last_seen_at at most once a minute. */
@@ -126,7 +147,14 @@ export async function authenticateApiToken(deps: AppDeps, secret: string): Promi
     const row = await tx
       .selectFrom('api_tokens')
       .innerJoin('users', 'users.user_id', 'api_tokens.user_id')
-      .select(['api_tokens.token_id', 'api_tokens.user_id', 'api_tokens.expires_at', 'api_tokens.revoked_at', 'api_tokens.last_used_at', 'users.disabled_at'])
+      .select([
+        'api_tokens.token_id',
+        'api_tokens.user_id',
+        'api_tokens.expires_at',
+        'api_tokens.revoked_at',
+        'api_tokens.last_used_at',
+        'users.disabled_at',
+      ])
       .where('api_tokens.token_hash', '=', tokenHash)
       .executeTakeFirst();
     if (!row || row.revoked_at || row.disabled_at) return null;

@@ -33,7 +33,11 @@ export async function issueSetupLink(deps: AppDeps): Promise<string | null> {
     const secret = generateSecret();
     await tx
       .insertInto('setup_tokens')
-      .values({ token_hash: hashSecret(secret), created_at: now, expires_at: new Date(now.getTime() + SETUP_TOKEN_TTL_HOURS * 3_600_000) })
+      .values({
+        token_hash: hashSecret(secret),
+        created_at: now,
+        expires_at: new Date(now.getTime() + SETUP_TOKEN_TTL_HOURS * 3_600_000),
+      })
       .execute();
     return `${deps.settings.publicUrl}/setup#token=${secret}`;
   });
@@ -55,7 +59,11 @@ export async function completeSetup(deps: AppDeps, input: unknown): Promise<Setu
   const campaignId = randomUUID();
   return inCampaign(deps.db, campaignId, async (tx) => {
     await sql`SELECT pg_advisory_xact_lock(${SETUP_LOCK})`.execute(tx);
-    const unavailable = () => new AppError('setup_unavailable', 'this setup link is not valid: it was used, has expired, or setup is already done');
+    const unavailable = () =>
+      new AppError(
+        'setup_unavailable',
+        'this setup link is not valid: it was used, has expired, or setup is already done',
+      );
     const anyUser = await tx.selectFrom('users').select('user_id').limit(1).executeTakeFirst();
     if (anyUser) throw unavailable();
     const token = await tx
@@ -66,7 +74,14 @@ export async function completeSetup(deps: AppDeps, input: unknown): Promise<Setu
       .executeTakeFirst();
     if (!token || token.used_at || token.expires_at.getTime() <= now.getTime()) throw unavailable();
     const user = await insertUser(tx, parsed.user);
-    const campaign = await insertCampaign(tx, parsed.campaign, { userId: user.id, via: 'setup' }, { type: 'user', id: user.id }, now, campaignId);
+    const campaign = await insertCampaign(
+      tx,
+      parsed.campaign,
+      { userId: user.id, via: 'setup' },
+      { type: 'user', id: user.id },
+      now,
+      campaignId,
+    );
     await tx.updateTable('setup_tokens').set({ used_at: now }).where('token_hash', '=', token.token_hash).execute();
     const session = await issueSession(tx, deps, user.id);
     return { user, campaign, session };

@@ -20,7 +20,10 @@ export interface UserView {
 export const newUserSchema = z
   .object({ email: emailSchema, displayName: displayNameSchema, password: passwordSchema })
   .strict()
-  .refine((u) => u.password.toLowerCase() !== u.email, { message: 'must not be your email address', path: ['password'] });
+  .refine((u) => u.password.toLowerCase() !== u.email, {
+    message: 'must not be your email address',
+    path: ['password'],
+  });
 export type NewUserInput = z.infer<typeof newUserSchema>;
 
 export async function insertUser(tx: Tx, input: NewUserInput): Promise<UserView> {
@@ -29,7 +32,12 @@ export async function insertUser(tx: Tx, input: NewUserInput): Promise<UserView>
   const id = randomUUID();
   await tx
     .insertInto('users')
-    .values({ user_id: id, email: input.email, display_name: input.displayName, password_hash: await hashPassword(input.password) })
+    .values({
+      user_id: id,
+      email: input.email,
+      display_name: input.displayName,
+      password_hash: await hashPassword(input.password),
+    })
     .execute();
   return { id, email: input.email, displayName: input.displayName };
 }

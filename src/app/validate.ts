@@ -9,7 +9,10 @@ export function issuesOf(error: z.ZodError): FieldIssue[] {
   return error.issues.map((issue) => {
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
-      return { field: issue.path.join('.'), message: `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` };
+      return {
+        field: issue.path.join('.'),
+        message: `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`,
+      };
     }
     if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) message = 'is required';
     return { field: issue.path.map(String).join('.'), message };

@@ -212,6 +212,7 @@ export async function withClient<T>(db: Database, fn: (client: SqlClient) => Pro
 
 /** An image of an embedded database's data directory (tests start from one; see test/global-setup.ts). */
 export async function dumpPGliteImage(db: Database): Promise<Blob> {
-  if (!(db.pool instanceof PGlitePool)) throw new Error('only an embedded (PGlite) database has a data directory image');
+  if (!(db.pool instanceof PGlitePool))
+    throw new Error('only an embedded (PGlite) database has a data directory image');
   return db.pool.pglite.dumpDataDir('none');
 }

@@ -23,7 +23,12 @@ async function enter(tx: Tx, campaignId: string | null, userId: string | undefin
 }
 
 /** A transaction that sees one campaign's rows (and the installation-wide tables). */
-export function inCampaign<T>(db: Database, campaignId: string, fn: (tx: Tx) => Promise<T>, options: ScopeOptions = {}): Promise<T> {
+export function inCampaign<T>(
+  db: Database,
+  campaignId: string,
+  fn: (tx: Tx) => Promise<T>,
+  options: ScopeOptions = {},
+): Promise<T> {
   return db.kysely.transaction().execute(async (tx) => {
     await enter(tx, campaignId, options.userId);
     return fn(tx);

@@ -24,11 +24,16 @@ function chain(n: number): (ChainedEvent & { hash: string })[] {
   }
   return events;
 }
-const headOf = (events: { seq: number; hash: string }[]) => ({ seq: events.at(-1)?.seq ?? 0, hash: events.at(-1)?.hash ?? GENESIS_HASH });
+const headOf = (events: { seq: number; hash: string }[]) => ({
+  seq: events.at(-1)?.seq ?? 0,
+  hash: events.at(-1)?.hash ?? GENESIS_HASH,
+});
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth and drops undefined', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[2,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[2,{"y":2,"z":1}]},"b":1}',
+    );
   });
 });
 
@@ -39,10 +44,30 @@ describe('audit hash chain verification', () => {
     expect(verifyChain([], { seq: 0, hash: GENESIS_HASH }).ok).toBe(true);
   });
 
-  const tampers: { name: string; tamper: (e: (ChainedEvent & { hash: string })[]) => (ChainedEvent & { hash: string })[]; kind: string; seq: number }[] = [
-    { name: 'payload altered', tamper: (e) => e.map((x) => (x.seq === 3 ? { ...x, payload: { fields: ['evil'] } } : x)), kind: 'altered', seq: 3 },
-    { name: 'actor altered', tamper: (e) => e.map((x) => (x.seq === 2 ? { ...x, actorId: 'someone-else' } : x)), kind: 'altered', seq: 2 },
-    { name: 'time altered', tamper: (e) => e.map((x) => (x.seq === 4 ? { ...x, occurredAt: new Date(0) } : x)), kind: 'altered', seq: 4 },
+  const tampers: {
+    name: string;
+    tamper: (e: (ChainedEvent & { hash: string })[]) => (ChainedEvent & { hash: string })[];
+    kind: string;
+    seq: number;
+  }[] = [
+    {
+      name: 'payload altered',
+      tamper: (e) => e.map((x) => (x.seq === 3 ? { ...x, payload: { fields: ['evil'] } } : x)),
+      kind: 'altered',
+      seq: 3,
+    },
+    {
+      name: 'actor altered',
+      tamper: (e) => e.map((x) => (x.seq === 2 ? { ...x, actorId: 'someone-else' } : x)),
+      kind: 'altered',
+      seq: 2,
+    },
+    {
+      name: 'time altered',
+      tamper: (e) => e.map((x) => (x.seq === 4 ? { ...x, occurredAt: new Date(0) } : x)),
+      kind: 'altered',
+      seq: 4,
+    },
     { name: 'middle event deleted', tamper: (e) => e.filter((x) => x.seq !== 3), kind: 'missing', seq: 3 },
     { name: 'newest event deleted', tamper: (e) => e.filter((x) => x.seq !== 5), kind: 'missing', seq: 5 },
     { name: 'first event deleted', tamper: (e) => e.filter((x) => x.seq !== 1), kind: 'missing', seq: 1 },

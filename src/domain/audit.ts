@@ -14,7 +14,10 @@ export type AuditEvent =
   | { type: 'campaign.updated'; data: { fields: string[] } }
   | { type: 'member.invited'; data: { invitationId: string; role: Role } }
   | { type: 'invitation.revoked'; data: { invitationId: string } }
-  | { type: 'member.joined'; data: { userId: string; role: Role; via: 'setup' | 'invitation' | 'campaign_creation' | 'cli' } }
+  | {
+      type: 'member.joined';
+      data: { userId: string; role: Role; via: 'setup' | 'invitation' | 'campaign_creation' | 'cli' };
+    }
   | { type: 'member.role_changed'; data: { userId: string; from: Role; to: Role } }
   | { type: 'member.removed'; data: { userId: string; role: Role } }
   | { type: 'job.queued'; data: { jobId: string; name: string } }
@@ -102,7 +105,12 @@ export function createChainVerifier(head: { seq: number; hash: string }): ChainV
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let checked = 0;
-  const fail = (problem: ChainProblem): ChainVerification => ({ ok: false, eventsChecked: checked, headSeq: head.seq, problem });
+  const fail = (problem: ChainProblem): ChainVerification => ({
+    ok: false,
+    eventsChecked: checked,
+    headSeq: head.seq,
+    problem,
+  });
 
   return {
     next(event) {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { afterFailedSignIn, csrfTokenFor, generateSecret, hashSecret, isLocked, passwordSchema, secretsEqual } from './credentials.js';
+import {
+  afterFailedSignIn,
+  csrfTokenFor,
+  generateSecret,
+  hashSecret,
+  isLocked,
+  passwordSchema,
+  secretsEqual,
+} from './credentials.js';
 
 describe('password policy', () => {
   it.each([

@@ -44,11 +44,9 @@ export const forbidden = (message = 'your role does not allow this'): AppError =
 export const conflict = (message: string, details?: Record<string, unknown>): AppError =>
   new AppError('conflict', message, details);
 export const invalid = (issues: FieldIssue[]): AppError =>
-  new AppError(
-    'validation_failed',
-    issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; '),
-    { issues },
-  );
+  new AppError('validation_failed', issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; '), {
+    issues,
+  });
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;

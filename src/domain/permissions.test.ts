@@ -15,7 +15,9 @@ const ALLOWED: Record<Action, Role[]> = {
 };
 
 describe('permissions: default deny', () => {
-  const cases = ROLES.flatMap((role) => ACTIONS.map((action) => ({ role, action, allowed: ALLOWED[action].includes(role) })));
+  const cases = ROLES.flatMap((role) =>
+    ACTIONS.map((action) => ({ role, action, allowed: ALLOWED[action].includes(role) })),
+  );
   it.each(cases)('$role may $action: $allowed', ({ role, action, allowed }) => {
     expect(can({ role }, action)).toBe(allowed);
   });

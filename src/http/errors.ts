@@ -62,7 +62,11 @@ function fromFastify(error: FastifyError): AppError | null {
 export function loggableError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error };
   const e = error as Error & { code?: unknown; routine?: unknown; table?: unknown; constraint?: unknown };
-  const frames = (e.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 15).join('\n');
+  const frames = (e.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 15)
+    .join('\n');
   return {
     type: e.name,
     ...(typeof e.code === 'string' ? { code: e.code } : {}),
@@ -77,13 +81,15 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   let appError: AppError;
   if (error instanceof AppError) appError = error;
   else {
-    const translated = error && typeof error === 'object' && 'code' in error ? fromFastify(error as FastifyError) : null;
+    const translated =
+      error && typeof error === 'object' && 'code' in error ? fromFastify(error as FastifyError) : null;
     if (translated) appError = translated;
     else {
       request.log.error({ error: loggableError(error) }, 'unhandled error');
       appError = new AppError('internal_error', 'something went wrong on our side; it has been logged');
     }
   }
-  if (appError.code === 'internal_error' && error === appError) request.log.error({ error: loggableError(error) }, 'internal error');
+  if (appError.code === 'internal_error' && error === appError)
+    request.log.error({ error: loggableError(error) }, 'internal error');
   return reply.status(STATUS_OF[appError.code]).type('application/json; charset=utf-8').send(envelopeOf(appError));
 }

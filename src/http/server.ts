@@ -57,7 +57,10 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
 function loggerOptions(level: string): FastifyServerOptions['logger'] & object {
   return {
     level,
-    redact: { paths: ['req.headers', 'headers', 'password', '*.password', 'token', '*.token', 'secret', '*.secret'], remove: true },
+    redact: {
+      paths: ['req.headers', 'headers', 'password', '*.password', 'token', '*.token', 'secret', '*.secret'],
+      remove: true,
+    },
     serializers: {
       req(req: { method: string; routeOptions?: { url?: string | undefined }; id: string }) {
         return { id: req.id, method: req.method, route: req.routeOptions?.url ?? 'unmatched' };
@@ -134,7 +137,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (request.url.startsWith('/api/')) checkOrigin(request, deps.settings.publicUrl);
   });
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs')) reply.header('cache-control', 'no-store');
+    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs'))
+      reply.header('cache-control', 'no-store');
     return payload;
   });
 
@@ -154,12 +158,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
   const hasDashboard = existsSync(`${webRoot}/index.html`);
   if (hasDashboard) {
-    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: false, maxAge: '1h', immutable: false });
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      maxAge: '1h',
+      immutable: false,
+    });
   }
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (request.method !== 'GET' || path.startsWith('/api') || path === '/health') {
-      throw new AppError('not_found', `no such endpoint: ${request.method} ${path.startsWith('/api') ? path.replace(/[0-9a-f-]{36}/g, ':id') : path}`);
+      throw new AppError(
+        'not_found',
+        `no such endpoint: ${request.method} ${path.startsWith('/api') ? path.replace(/[0-9a-f-]{36}/g, ':id') : path}`,
+      );
     }
     if (!hasDashboard) {
       return reply

@@ -78,7 +78,8 @@ describe('staff dashboard (Chromium)', () => {
   beforeAll(async () => {
     await ensureDashboardBuilt();
     server = await startTestServer({
-      jobs: (database) => (jobs = createJobRunner({ db: database.db, jobs: [quickExport, slowImport], pollIntervalMs: 200 })),
+      jobs: (database) =>
+        (jobs = createJobRunner({ db: database.db, jobs: [quickExport, slowImport], pollIntervalMs: 200 })),
     });
     await jobs.start();
     browser = await launchBrowser();
@@ -319,9 +320,21 @@ describe('staff dashboard (Chromium)', () => {
 
   it('lists jobs with progress, cancels a running one and polls until it stops', async () => {
     const campaignId = /\/c\/([0-9a-f-]{36})/.exec(campaignUrl)![1]!;
-    const exportRun = await jobs.enqueue({ campaignId, name: 'test.audience_export', payload: {}, createdBy: null, actor: JOB_RUNNER_ACTOR });
+    const exportRun = await jobs.enqueue({
+      campaignId,
+      name: 'test.audience_export',
+      payload: {},
+      createdBy: null,
+      actor: JOB_RUNNER_ACTOR,
+    });
     await poll(async () => (await jobs.getJob(campaignId, exportRun.jobId))?.status).toBe('completed');
-    const importRun = await jobs.enqueue({ campaignId, name: 'test.people_import', payload: {}, createdBy: null, actor: JOB_RUNNER_ACTOR });
+    const importRun = await jobs.enqueue({
+      campaignId,
+      name: 'test.people_import',
+      payload: {},
+      createdBy: null,
+      actor: JOB_RUNNER_ACTOR,
+    });
     await poll(async () => (await jobs.getJob(campaignId, importRun.jobId))?.progress.done).toBe(40);
     await page.getByRole('navigation', { name: 'Campaign' }).getByRole('link', { name: 'Jobs' }).click();
     await poll(() => heading(page).textContent()).toBe('Jobs');

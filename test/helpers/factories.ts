@@ -14,7 +14,13 @@ import type { Role } from '../../src/domain/permissions.js';
 export const PASSWORD = 'correct horse battery staple';
 
 export function testSettings(overrides: Partial<AppSettings> = {}): AppSettings {
-  return { publicUrl: 'http://localhost:3000', sessionTtlHours: 12, loginMaxFailures: 5, loginLockoutMinutes: 15, ...overrides };
+  return {
+    publicUrl: 'http://localhost:3000',
+    sessionTtlHours: 12,
+    loginMaxFailures: 5,
+    loginLockoutMinutes: 15,
+    ...overrides,
+  };
 }
 
 export function testDeps(db: Database, overrides: Partial<AppSettings> = {}): AppDeps {
@@ -42,7 +48,10 @@ export interface TestCampaign {
   owner: StaffMember;
 }
 
-export async function makeCampaign(deps: AppDeps, name = `Campaign ${randomUUID().slice(0, 6)}`): Promise<TestCampaign> {
+export async function makeCampaign(
+  deps: AppDeps,
+  name = `Campaign ${randomUUID().slice(0, 6)}`,
+): Promise<TestCampaign> {
   const owner = await makeUser(deps, 'owner');
   const campaign = await createCampaign(deps, owner.principal, {
     name,

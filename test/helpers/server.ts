@@ -62,11 +62,21 @@ export class ApiSession {
   csrf: string | null = null;
   constructor(readonly app: FastifyInstance) {}
 
-  async request(method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  async request(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT',
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     const h: Record<string, string> = { ...headers };
     if (this.cookie) h.cookie = this.cookie;
     if (this.csrf && method !== 'GET') h['x-csrf-token'] = this.csrf;
-    const response = await this.app.inject({ method, url, headers: h, ...(body === undefined ? {} : { payload: body as object }) });
+    const response = await this.app.inject({
+      method,
+      url,
+      headers: h,
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
     const setCookie = response.headers['set-cookie'];
     const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
     if (first?.startsWith('canvass_session=')) {

@@ -27,16 +27,30 @@ describe('first-run setup', () => {
     expect(link).toMatch(/\/setup#token=[A-Za-z0-9_-]{43}$/);
     const token = link.split('#token=')[1]!;
 
-    const bad = await api.request('POST', '/api/setup', { token: 'wrong', user: { email: 'a@b.org', displayName: 'A', password: PASSWORD }, campaign: campaignBody });
+    const bad = await api.request('POST', '/api/setup', {
+      token: 'wrong',
+      user: { email: 'a@b.org', displayName: 'A', password: PASSWORD },
+      campaign: campaignBody,
+    });
     expect(bad.statusCode).toBe(410);
     expect(bad.json().error.code).toBe('setup_unavailable');
 
-    const invalid = await api.request('POST', '/api/setup', { token, user: { email: 'not-an-email', displayName: '', password: 'short' }, campaign: { ...campaignBody, controllerType: 'club' } });
+    const invalid = await api.request('POST', '/api/setup', {
+      token,
+      user: { email: 'not-an-email', displayName: '', password: 'short' },
+      campaign: { ...campaignBody, controllerType: 'club' },
+    });
     expect(invalid.statusCode).toBe(400);
     const fields = invalid.json().error.details.issues.map((i: { field: string }) => i.field);
-    expect(fields).toEqual(expect.arrayContaining(['user.email', 'user.displayName', 'user.password', 'campaign.controllerType']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['user.email', 'user.displayName', 'user.password', 'campaign.controllerType']),
+    );
 
-    const ok = await api.request('POST', '/api/setup', { token, user: { email: 'First.Owner@Example.org', displayName: 'First Owner', password: PASSWORD }, campaign: campaignBody });
+    const ok = await api.request('POST', '/api/setup', {
+      token,
+      user: { email: 'First.Owner@Example.org', displayName: 'First Owner', password: PASSWORD },
+      campaign: campaignBody,
+    });
     expect(ok.statusCode).toBe(201);
     const view = ok.json();
     expect(view.user.email).toBe('first.owner@example.org');
@@ -51,7 +65,11 @@ describe('first-run setup', () => {
     const campaign = (await api.request('GET', `/api/campaigns/${view.campaigns[0].id}`)).json();
     expect(campaign.campaign).toMatchObject({ icoRegistrationNumber: 'ZA654321', dpo: { email: 'dpo@example.org' } });
 
-    const again = await new ApiSession(server.app).request('POST', '/api/setup', { token, user: { email: 'x@example.org', displayName: 'X', password: PASSWORD }, campaign: campaignBody });
+    const again = await new ApiSession(server.app).request('POST', '/api/setup', {
+      token,
+      user: { email: 'x@example.org', displayName: 'X', password: PASSWORD },
+      campaign: campaignBody,
+    });
     expect(again.statusCode).toBe(410);
     expect((await api.request('GET', '/api/setup')).json()).toEqual({ needed: false });
   });
@@ -118,7 +136,12 @@ describe('sessions', () => {
     api.csrf = 'forged';
     expect((await api.request('PATCH', `/api/campaigns/${tc.campaign.id}`, { name: 'Renamed' })).statusCode).toBe(403);
     api.csrf = csrf;
-    const foreign = await api.request('PATCH', `/api/campaigns/${tc.campaign.id}`, { name: 'Renamed' }, { origin: 'https://evil.example' });
+    const foreign = await api.request(
+      'PATCH',
+      `/api/campaigns/${tc.campaign.id}`,
+      { name: 'Renamed' },
+      { origin: 'https://evil.example' },
+    );
     expect(foreign.statusCode).toBe(403);
     const ok = await api.request('PATCH', `/api/campaigns/${tc.campaign.id}`, { name: 'Renamed' });
     expect(ok.statusCode).toBe(200);
@@ -146,11 +169,21 @@ describe('bad input gets a 4xx envelope naming the problem, and nothing is writt
     expect(wrongType.statusCode).toBe(400);
     expect(wrongType.json().error.details.issues.map((i: { field: string }) => i.field)).toEqual(['name', 'dpo.email']);
 
-    const huge = await server.app.inject({ method: 'PATCH', url, headers, payload: JSON.stringify({ name: 'x'.repeat(300_000) }) });
+    const huge = await server.app.inject({
+      method: 'PATCH',
+      url,
+      headers,
+      payload: JSON.stringify({ name: 'x'.repeat(300_000) }),
+    });
     expect(huge.statusCode).toBe(413);
     expect(huge.json().error.code).toBe('payload_too_large');
 
-    const text = await server.app.inject({ method: 'PATCH', url, headers: { ...headers, 'content-type': 'text/plain' }, payload: 'name=x' });
+    const text = await server.app.inject({
+      method: 'PATCH',
+      url,
+      headers: { ...headers, 'content-type': 'text/plain' },
+      payload: 'name=x',
+    });
     expect(text.statusCode).toBe(415);
     expect(text.json().error.code).toBe('unsupported_media_type');
 
@@ -179,13 +212,24 @@ describe('campaign details', () => {
     const api = new ApiSession(server.app);
     await api.signIn(tc.owner.email, PASSWORD);
     const url = `/api/campaigns/${tc.campaign.id}`;
-    const r = await api.request('PATCH', url, { postalAddress: '5 New Road, Exampletown', icoRegistrationNumber: null, dpo: null });
+    const r = await api.request('PATCH', url, {
+      postalAddress: '5 New Road, Exampletown',
+      icoRegistrationNumber: null,
+      dpo: null,
+    });
     expect(r.statusCode).toBe(200);
-    expect(r.json().campaign).toMatchObject({ postalAddress: '5 New Road, Exampletown', icoRegistrationNumber: null, dpo: null });
+    expect(r.json().campaign).toMatchObject({
+      postalAddress: '5 New Road, Exampletown',
+      icoRegistrationNumber: null,
+      dpo: null,
+    });
     const bad = await api.request('PATCH', url, { name: null });
     expect(bad.json().error.details.issues[0].field).toBe('name');
     const events = (await api.request('GET', `${url}/audit?limit=1`)).json().events;
-    expect(events[0]).toMatchObject({ type: 'campaign.updated', data: { fields: ['postalAddress', 'icoRegistrationNumber', 'dpo'] } });
+    expect(events[0]).toMatchObject({
+      type: 'campaign.updated',
+      data: { fields: ['postalAddress', 'icoRegistrationNumber', 'dpo'] },
+    });
   });
 });
 
@@ -203,13 +247,28 @@ describe('members and invitations', () => {
     const token = acceptUrl.split('#token=')[1];
 
     const guest = new ApiSession(server.app);
-    expect((await guest.request('POST', '/api/invitations/preview', { token })).json()).toMatchObject({ campaignName: tc.campaign.name, role: 'organiser', email, accountExists: false });
+    expect((await guest.request('POST', '/api/invitations/preview', { token })).json()).toMatchObject({
+      campaignName: tc.campaign.name,
+      role: 'organiser',
+      email,
+      accountExists: false,
+    });
     const missing = await guest.request('POST', '/api/invitations/accept', { token });
-    expect(missing.json().error.details.issues.map((i: { field: string }) => i.field)).toEqual(['displayName', 'password']);
-    const accepted = await guest.request('POST', '/api/invitations/accept', { token, displayName: 'Olive Organiser', password: PASSWORD });
+    expect(missing.json().error.details.issues.map((i: { field: string }) => i.field)).toEqual([
+      'displayName',
+      'password',
+    ]);
+    const accepted = await guest.request('POST', '/api/invitations/accept', {
+      token,
+      displayName: 'Olive Organiser',
+      password: PASSWORD,
+    });
     expect(accepted.statusCode).toBe(200);
     expect(accepted.json().campaigns[0]).toMatchObject({ id: tc.campaign.id, role: 'organiser' });
-    expect((await guest.request('POST', '/api/invitations/accept', { token, displayName: 'x', password: PASSWORD })).statusCode).toBe(404);
+    expect(
+      (await guest.request('POST', '/api/invitations/accept', { token, displayName: 'x', password: PASSWORD }))
+        .statusCode,
+    ).toBe(404);
 
     // An organiser may not invite or manage.
     const forbidden = await guest.request('POST', `${base}/invitations`, { email: uniqueEmail(), role: 'volunteer' });
@@ -219,14 +278,25 @@ describe('members and invitations', () => {
     const members = (await owner.request('GET', `${base}/members`)).json().members;
     expect(members.map((m: { role: string }) => m.role).sort()).toEqual(['organiser', 'owner']);
     const organiserId = accepted.json().user.id;
-    expect((await owner.request('PATCH', `${base}/members/${organiserId}`, { role: 'dpo' })).json().member.role).toBe('dpo');
-    const lastOwner = await owner.request('PATCH', `${base}/members/${tc.owner.principal.userId}`, { role: 'volunteer' });
+    expect((await owner.request('PATCH', `${base}/members/${organiserId}`, { role: 'dpo' })).json().member.role).toBe(
+      'dpo',
+    );
+    const lastOwner = await owner.request('PATCH', `${base}/members/${tc.owner.principal.userId}`, {
+      role: 'volunteer',
+    });
     expect(lastOwner.statusCode).toBe(409);
     expect(lastOwner.json().error.code).toBe('invalid_state');
     expect((await owner.request('DELETE', `${base}/members/${organiserId}`)).statusCode).toBe(204);
 
     const types = (await owner.request('GET', `${base}/audit`)).json().events.map((e: { type: string }) => e.type);
-    expect(types).toEqual(['member.removed', 'member.role_changed', 'member.joined', 'member.invited', 'member.joined', 'campaign.created']);
+    expect(types).toEqual([
+      'member.removed',
+      'member.role_changed',
+      'member.joined',
+      'member.invited',
+      'member.joined',
+      'campaign.created',
+    ]);
   });
 
   it('a data manager may invite but not make owners; an existing account accepts when signed in', async () => {
@@ -235,7 +305,9 @@ describe('members and invitations', () => {
     const api = new ApiSession(server.app);
     await api.signIn(dm.email, PASSWORD);
     const base = `/api/campaigns/${tc.campaign.id}`;
-    expect((await api.request('POST', `${base}/invitations`, { email: uniqueEmail(), role: 'owner' })).statusCode).toBe(403);
+    expect((await api.request('POST', `${base}/invitations`, { email: uniqueEmail(), role: 'owner' })).statusCode).toBe(
+      403,
+    );
 
     const other = await makeCampaign(server.deps);
     const inv = await api.request('POST', `${base}/invitations`, { email: other.owner.email, role: 'volunteer' });
@@ -248,7 +320,12 @@ describe('members and invitations', () => {
     await invitee.signIn(other.owner.email, PASSWORD);
     const ok = await invitee.request('POST', '/api/invitations/accept', { token });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json().campaigns.map((c: { id: string }) => c.id).sort()).toEqual([tc.campaign.id, other.campaign.id].sort());
+    expect(
+      ok
+        .json()
+        .campaigns.map((c: { id: string }) => c.id)
+        .sort(),
+    ).toEqual([tc.campaign.id, other.campaign.id].sort());
   });
 });
 
@@ -262,16 +339,27 @@ describe('personal API tokens', () => {
     const { token, secret } = created.json();
     expect(secret).toMatch(/^cvs_/);
     const bearer = { authorization: `Bearer ${secret}` };
-    const viaToken = await server.app.inject({ method: 'GET', url: `/api/campaigns/${tc.campaign.id}`, headers: bearer });
+    const viaToken = await server.app.inject({
+      method: 'GET',
+      url: `/api/campaigns/${tc.campaign.id}`,
+      headers: bearer,
+    });
     expect(viaToken.statusCode).toBe(200);
     // A token needs no CSRF token (it is not ambient), but cannot mint tokens.
-    const mint = await server.app.inject({ method: 'POST', url: '/api/account/tokens', headers: bearer, payload: { name: 'x' } });
+    const mint = await server.app.inject({
+      method: 'POST',
+      url: '/api/account/tokens',
+      headers: bearer,
+      payload: { name: 'x' },
+    });
     expect(mint.statusCode).toBe(403);
     const list = (await api.request('GET', '/api/account/tokens')).json().tokens;
     expect(list).toEqual([expect.objectContaining({ id: token.id, name: 'reporting script' })]);
     expect(JSON.stringify(list)).not.toContain(secret);
     expect((await api.request('DELETE', `/api/account/tokens/${token.id}`)).statusCode).toBe(204);
-    expect((await server.app.inject({ method: 'GET', url: `/api/campaigns/${tc.campaign.id}`, headers: bearer })).statusCode).toBe(401);
+    expect(
+      (await server.app.inject({ method: 'GET', url: `/api/campaigns/${tc.campaign.id}`, headers: bearer })).statusCode,
+    ).toBe(401);
   });
 
   it('changing the password signs out other sessions', async () => {
@@ -280,9 +368,19 @@ describe('personal API tokens', () => {
     const b = new ApiSession(server.app);
     await a.signIn(tc.owner.email, PASSWORD);
     await b.signIn(tc.owner.email, PASSWORD);
-    const wrong = await a.request('POST', '/api/account/password', { currentPassword: 'nope', newPassword: 'another long password' });
+    const wrong = await a.request('POST', '/api/account/password', {
+      currentPassword: 'nope',
+      newPassword: 'another long password',
+    });
     expect(wrong.json().error.details.issues[0].field).toBe('currentPassword');
-    expect((await a.request('POST', '/api/account/password', { currentPassword: PASSWORD, newPassword: 'another long password' })).statusCode).toBe(204);
+    expect(
+      (
+        await a.request('POST', '/api/account/password', {
+          currentPassword: PASSWORD,
+          newPassword: 'another long password',
+        })
+      ).statusCode,
+    ).toBe(204);
     expect((await a.request('GET', '/api/session')).statusCode).toBe(200);
     expect((await b.request('GET', '/api/session')).statusCode).toBe(401);
   });
@@ -303,7 +401,11 @@ describe('audit trail over the API', () => {
     const verify = (await api.request('POST', `${base}/audit/verify`)).json();
     expect(verify).toEqual({ ok: true, eventsChecked: 7, headSeq: 7, problem: null });
     const recorded = (await api.request('GET', `${base}/audit?limit=1`)).json().events[0];
-    expect(recorded).toMatchObject({ seq: 8, type: 'audit.verified', data: { ok: true, eventsChecked: 7, problemSeq: null } });
+    expect(recorded).toMatchObject({
+      seq: 8,
+      type: 'audit.verified',
+      data: { ok: true, eventsChecked: 7, problemSeq: null },
+    });
     // A volunteer may not read or verify the trail.
     const volunteer = await addMember(server.deps, tc, 'volunteer');
     const v = new ApiSession(server.app);
@@ -321,7 +423,13 @@ describe('platform endpoints', () => {
     expect(doc.statusCode).toBe(200);
     const openapi = doc.json();
     expect(openapi.openapi).toMatch(/^3\./);
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/session', '/api/campaigns/{campaignId}/members', '/api/campaigns/{campaignId}/audit/verify']));
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/session',
+        '/api/campaigns/{campaignId}/members',
+        '/api/campaigns/{campaignId}/audit/verify',
+      ]),
+    );
     const ui = await server.app.inject({ method: 'GET', url: '/api/docs' });
     expect([200, 302]).toContain(ui.statusCode);
   });

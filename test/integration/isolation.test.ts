@@ -21,7 +21,12 @@ beforeAll(async () => {
   a = await makeCampaign(server.deps, 'Campaign A');
   b = await makeCampaign(server.deps, 'Campaign B');
   bMemberId = (await addMember(server.deps, b, 'organiser')).principal.userId;
-  bInvitationId = (await inviteMember(server.deps, b.owner.principal, b.campaign.id, { email: 'pending@example.org', role: 'volunteer' })).invitation.id;
+  bInvitationId = (
+    await inviteMember(server.deps, b.owner.principal, b.campaign.id, {
+      email: 'pending@example.org',
+      role: 'volunteer',
+    })
+  ).invitation.id;
   // Tables without a use case yet are seeded directly, as the owner.
   await withClient(server.database.owner, (c) =>
     c.query(
@@ -34,9 +39,17 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function tenantTables(): Promise<{ table: string; rls: boolean; forced: boolean; policies: number; pkFirst: string | null }[]> {
+async function tenantTables(): Promise<
+  { table: string; rls: boolean; forced: boolean; policies: number; pkFirst: string | null }[]
+> {
   return withClient(server.database.owner, async (c) => {
-    const { rows } = await c.query<{ table: string; rls: boolean; forced: boolean; policies: number; pk_first: string | null }>(`
+    const { rows } = await c.query<{
+      table: string;
+      rls: boolean;
+      forced: boolean;
+      policies: number;
+      pk_first: string | null;
+    }>(`
       SELECT cl.relname AS table, cl.relrowsecurity AS rls, cl.relforcerowsecurity AS forced,
              (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = cl.oid) AS policies,
              (SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
@@ -46,7 +59,13 @@ async function tenantTables(): Promise<{ table: string; rls: boolean; forced: bo
        WHERE n.nspname = 'public' AND cl.relkind IN ('r', 'p')
          AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = cl.oid AND a.attname = 'campaign_id' AND NOT a.attisdropped)
        ORDER BY cl.relname`);
-    return rows.map((r) => ({ table: r.table, rls: r.rls, forced: r.forced, policies: r.policies, pkFirst: r.pk_first }));
+    return rows.map((r) => ({
+      table: r.table,
+      rls: r.rls,
+      forced: r.forced,
+      policies: r.policies,
+      pkFirst: r.pk_first,
+    }));
   });
 }
 
@@ -96,7 +115,10 @@ describe('row-level security on every tenant table', () => {
           await c.query('SET LOCAL ROLE canvass_app');
           await c.query(`SELECT set_config('app.campaign_id', $1, true)`, [a.campaign.id]);
           const all = await c.query<{ campaign_id: string }>(`SELECT campaign_id FROM ${table}`);
-          const direct = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE campaign_id = $1`, [b.campaign.id]);
+          const direct = await c.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM ${table} WHERE campaign_id = $1`,
+            [b.campaign.id],
+          );
           return { foreign: all.rows.filter((r) => r.campaign_id !== a.campaign.id).length, direct: direct.rows[0]!.n };
         } finally {
           await c.query('ROLLBACK');
@@ -118,7 +140,10 @@ describe('row-level security on every tenant table', () => {
         }
         await c.query(`SELECT set_config('app.campaign_id', $1, true)`, [a.campaign.id]);
         await expect(
-          c.query(`INSERT INTO memberships (campaign_id, user_id, role) VALUES ($1, $2, 'owner')`, [b.campaign.id, a.owner.principal.userId]),
+          c.query(`INSERT INTO memberships (campaign_id, user_id, role) VALUES ($1, $2, 'owner')`, [
+            b.campaign.id,
+            a.owner.principal.userId,
+          ]),
         ).rejects.toThrow(/row-level security/);
       } finally {
         await c.query('ROLLBACK');
@@ -132,7 +157,9 @@ describe('row-level security on every tenant table', () => {
       try {
         await c.query('SET LOCAL ROLE canvass_app');
         await c.query(`SELECT set_config('app.campaign_id', $1, true)`, [a.campaign.id]);
-        await expect(c.query(`UPDATE audit_events SET type = 'x' WHERE campaign_id = $1`, [a.campaign.id])).rejects.toThrow(/permission denied/);
+        await expect(
+          c.query(`UPDATE audit_events SET type = 'x' WHERE campaign_id = $1`, [a.campaign.id]),
+        ).rejects.toThrow(/permission denied/);
       } finally {
         await c.query('ROLLBACK');
       }
@@ -168,7 +195,12 @@ describe('API isolation: a member of A gets 404 for every resource of B', () => 
     ];
     for (const [method, url, body] of requests) {
       const r = await api.request(method, url, body);
-      expect({ method, url, status: r.statusCode, code: r.json().error?.code }).toEqual({ method, url, status: 404, code: 'not_found' });
+      expect({ method, url, status: r.statusCode, code: r.json().error?.code }).toEqual({
+        method,
+        url,
+        status: 404,
+        code: 'not_found',
+      });
     }
     // And nothing of B changed.
     const bOwner = new ApiSession(server.app);

@@ -10,7 +10,11 @@ import { PASSWORD, uniqueEmail } from '../helpers/factories.js';
 const lines: string[] = [];
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ listen: false, logLevel: 'debug', logStream: { write: (line: string) => void lines.push(line) } });
+  server = await startTestServer({
+    listen: false,
+    logLevel: 'debug',
+    logStream: { write: (line: string) => void lines.push(line) },
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -30,23 +34,47 @@ describe('structured logs', () => {
     expect(setup.statusCode).toBe(201);
     const campaignId = setup.json().campaigns[0].id as string;
     const inviteeEmail = uniqueEmail('invitee');
-    const inv = await api.request('POST', `/api/campaigns/${campaignId}/invitations`, { email: inviteeEmail, role: 'volunteer' });
+    const inv = await api.request('POST', `/api/campaigns/${campaignId}/invitations`, {
+      email: inviteeEmail,
+      role: 'volunteer',
+    });
     const inviteToken = inv.json().acceptUrl.split('#token=')[1] as string;
-    await new ApiSession(server.app).request('POST', '/api/invitations/accept', { token: inviteToken, displayName: 'Another Private', password: 'second secret password' });
+    await new ApiSession(server.app).request('POST', '/api/invitations/accept', {
+      token: inviteToken,
+      displayName: 'Another Private',
+      password: 'second secret password',
+    });
     await new ApiSession(server.app).signIn(ownerEmail, 'a wrong password here');
     const token = (await api.request('POST', '/api/account/tokens', { name: 'script' })).json().secret as string;
-    await server.app.inject({ method: 'GET', url: `/api/campaigns/${campaignId}`, headers: { authorization: `Bearer ${token}` } });
-    await server.app.inject({ method: 'GET', url: '/api/campaigns/not-a-uuid', headers: { authorization: 'Bearer cvs_leaked_guess' } });
+    await server.app.inject({
+      method: 'GET',
+      url: `/api/campaigns/${campaignId}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await server.app.inject({
+      method: 'GET',
+      url: '/api/campaigns/not-a-uuid',
+      headers: { authorization: 'Bearer cvs_leaked_guess' },
+    });
     // An unexpected failure is logged with its stack, but the response says nothing.
-    const crashing = await buildServer({ deps: server.deps, logLevel: 'info', logStream: { write: (line: string) => void lines.push(line) } });
+    const crashing = await buildServer({
+      deps: server.deps,
+      logLevel: 'info',
+      logStream: { write: (line: string) => void lines.push(line) },
+    });
     crashing.get('/api/test-crash', async () => {
       // Database errors quote values, e.g. 'Key (email)=(…) already exists'.
-      throw Object.assign(new Error(`duplicate key: Key (email)=(${ownerEmail}) already exists`), { detail: `Key (email)=(${ownerEmail})` });
+      throw Object.assign(new Error(`duplicate key: Key (email)=(${ownerEmail}) already exists`), {
+        detail: `Key (email)=(${ownerEmail})`,
+      });
     });
     const crash = await crashing.inject({ method: 'GET', url: '/api/test-crash' });
     await crashing.close();
     expect(crash.statusCode).toBe(500);
-    expect(crash.json().error).toEqual({ code: 'internal_error', message: 'something went wrong on our side; it has been logged' });
+    expect(crash.json().error).toEqual({
+      code: 'internal_error',
+      message: 'something went wrong on our side; it has been logged',
+    });
     expect(lines.join('\n')).toContain('"msg":"unhandled error"');
 
     const text = lines.join('\n');

@@ -31,9 +31,16 @@ describe('migrations', () => {
 
   it('roll back a failing migration entirely', async () => {
     {
-      const broken = { version: '29991231000000', name: 'broken', sql: 'CREATE TABLE half_done (x int); SELECT no_such_function();', checksum: 'x' };
+      const broken = {
+        version: '29991231000000',
+        name: 'broken',
+        sql: 'CREATE TABLE half_done (x int); SELECT no_such_function();',
+        checksum: 'x',
+      };
       await expect(migrate(t.owner, [...readMigrations(), broken])).rejects.toThrow(/no_such_function/);
-      const exists = await withClient(t.owner, (c) => c.query<{ r: string | null }>("SELECT to_regclass('half_done')::text AS r"));
+      const exists = await withClient(t.owner, (c) =>
+        c.query<{ r: string | null }>("SELECT to_regclass('half_done')::text AS r"),
+      );
       expect(exists.rows[0]!.r).toBeNull();
     }
   });
@@ -66,10 +73,11 @@ describe('durability', () => {
     const url = t.appUrl!;
     const fresh = await openDatabase({ kind: 'postgres', url });
     try {
-      expect((await getCampaign(testDeps(fresh), tc.owner.principal, tc.campaign.id)).campaign.name).toBe('Durable campaign');
+      expect((await getCampaign(testDeps(fresh), tc.owner.principal, tc.campaign.id)).campaign.name).toBe(
+        'Durable campaign',
+      );
     } finally {
       await fresh.close();
     }
   });
 });
-

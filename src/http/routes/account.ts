@@ -35,9 +35,13 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps): void
     },
   );
 
-  app.get('/account/tokens', { schema: { tags: ['account'], summary: 'Your personal API tokens' } }, async (request) => ({
-    tokens: await listApiTokens(deps, await requirePrincipal(deps, request)),
-  }));
+  app.get(
+    '/account/tokens',
+    { schema: { tags: ['account'], summary: 'Your personal API tokens' } },
+    async (request) => ({
+      tokens: await listApiTokens(deps, await requirePrincipal(deps, request)),
+    }),
+  );
 
   app.post(
     '/account/tokens',
@@ -48,14 +52,19 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps): void
         body: z.object({ name: z.string(), expiresInDays: z.number().int().optional() }),
       },
     },
-    async (request, reply) => reply.status(201).send(await createApiToken(deps, await requirePrincipal(deps, request), request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await createApiToken(deps, await requirePrincipal(deps, request), request.body)),
   );
 
   app.delete(
     '/account/tokens/:tokenId',
     { schema: { tags: ['account'], summary: 'Revoke a personal API token', params: z.object({ tokenId: z.uuid() }) } },
     async (request, reply) => {
-      await revokeApiToken(deps, await requirePrincipal(deps, request), idParam(request.params, 'tokenId', 'API token'));
+      await revokeApiToken(
+        deps,
+        await requirePrincipal(deps, request),
+        idParam(request.params, 'tokenId', 'API token'),
+      );
       return reply.status(204).send();
     },
   );

@@ -16,7 +16,14 @@ const pageQuery = z
 export function registerAuditRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get(
     '/campaigns/:campaignId/audit',
-    { schema: { tags: ['audit'], summary: 'Audit events, newest first', params: campaignParams, querystring: pageQuery } },
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Audit events, newest first',
+        params: campaignParams,
+        querystring: pageQuery,
+      },
+    },
     async (request) => {
       const principal = await requirePrincipal(deps, request);
       const campaignId = idParam(request.params, 'campaignId', 'campaign');
@@ -29,6 +36,10 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AppDeps): void {
     '/campaigns/:campaignId/audit/verify',
     { schema: { tags: ['audit'], summary: "Check the campaign's audit hash chain", params: campaignParams } },
     async (request) =>
-      verifyCampaignAudit(deps, await requirePrincipal(deps, request), idParam(request.params, 'campaignId', 'campaign')),
+      verifyCampaignAudit(
+        deps,
+        await requirePrincipal(deps, request),
+        idParam(request.params, 'campaignId', 'campaign'),
+      ),
   );
 }

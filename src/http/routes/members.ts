@@ -15,17 +15,36 @@ export function registerMemberRoutes(app: FastifyInstance, deps: AppDeps): void 
     '/campaigns/:campaignId/members',
     { schema: { tags: ['members'], summary: 'Members of the campaign', params: campaignParams } },
     async (request) => ({
-      members: await listMembers(deps, await requirePrincipal(deps, request), idParam(request.params, 'campaignId', 'campaign')),
+      members: await listMembers(
+        deps,
+        await requirePrincipal(deps, request),
+        idParam(request.params, 'campaignId', 'campaign'),
+      ),
     }),
   );
 
   app.patch(
     '/campaigns/:campaignId/members/:userId',
-    { schema: { tags: ['members'], summary: "Change a member's role", params: memberParams, body: z.object({ role: z.enum(ROLES) }) } },
+    {
+      schema: {
+        tags: ['members'],
+        summary: "Change a member's role",
+        params: memberParams,
+        body: z.object({ role: z.enum(ROLES) }),
+      },
+    },
     async (request) => {
       const principal = await requirePrincipal(deps, request);
       const campaignId = idParam(request.params, 'campaignId', 'campaign');
-      return { member: await changeMemberRole(deps, principal, campaignId, idParam(request.params, 'userId', 'member'), request.body) };
+      return {
+        member: await changeMemberRole(
+          deps,
+          principal,
+          campaignId,
+          idParam(request.params, 'userId', 'member'),
+          request.body,
+        ),
+      };
     },
   );
 
@@ -44,7 +63,11 @@ export function registerMemberRoutes(app: FastifyInstance, deps: AppDeps): void 
     '/campaigns/:campaignId/invitations',
     { schema: { tags: ['members'], summary: 'Invitations of the campaign', params: campaignParams } },
     async (request) => ({
-      invitations: await listInvitations(deps, await requirePrincipal(deps, request), idParam(request.params, 'campaignId', 'campaign')),
+      invitations: await listInvitations(
+        deps,
+        await requirePrincipal(deps, request),
+        idParam(request.params, 'campaignId', 'campaign'),
+      ),
     }),
   );
 
@@ -60,7 +83,12 @@ export function registerMemberRoutes(app: FastifyInstance, deps: AppDeps): void 
     },
     async (request, reply) => {
       const principal = await requirePrincipal(deps, request);
-      const result = await inviteMember(deps, principal, idParam(request.params, 'campaignId', 'campaign'), request.body);
+      const result = await inviteMember(
+        deps,
+        principal,
+        idParam(request.params, 'campaignId', 'campaign'),
+        request.body,
+      );
       return reply.status(201).send({ invitation: result.invitation, acceptUrl: result.acceptUrl });
     },
   );

@@ -10,9 +10,13 @@ import { clearSessionCookie, optionalPrincipal, requirePrincipal, sessionSecretO
 export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps, limits: { signInRateLimit: number }): void {
   const rateLimit = { max: limits.signInRateLimit, timeWindow: '1 minute' };
 
-  app.get('/setup', { schema: { tags: ['setup'], summary: 'Whether the one-time setup is still needed' } }, async () => ({
-    needed: await isSetupNeeded(deps),
-  }));
+  app.get(
+    '/setup',
+    { schema: { tags: ['setup'], summary: 'Whether the one-time setup is still needed' } },
+    async () => ({
+      needed: await isSetupNeeded(deps),
+    }),
+  );
 
   app.post(
     '/setup',
@@ -48,10 +52,14 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps, limit
     },
   );
 
-  app.get('/session', { schema: { tags: ['session'], summary: 'The signed-in user, CSRF token and campaigns' } }, async (request) => {
-    const principal = await requirePrincipal(deps, request);
-    return sessionView(deps.db, principal.userId, await sessionSecretOf(deps, request));
-  });
+  app.get(
+    '/session',
+    { schema: { tags: ['session'], summary: 'The signed-in user, CSRF token and campaigns' } },
+    async (request) => {
+      const principal = await requirePrincipal(deps, request);
+      return sessionView(deps.db, principal.userId, await sessionSecretOf(deps, request));
+    },
+  );
 
   app.delete('/session', { schema: { tags: ['session'], summary: 'Sign out' } }, async (request, reply) => {
     await requirePrincipal(deps, request);
@@ -63,7 +71,14 @@ export function registerSessionRoutes(app: FastifyInstance, deps: AppDeps, limit
 
   app.post(
     '/invitations/preview',
-    { config: { rateLimit }, schema: { tags: ['invitations'], summary: 'What an invitation link offers', body: z.object({ token: z.string() }) } },
+    {
+      config: { rateLimit },
+      schema: {
+        tags: ['invitations'],
+        summary: 'What an invitation link offers',
+        body: z.object({ token: z.string() }),
+      },
+    },
     async (request) => previewInvitation(deps, request.body),
   );
 
