@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: everything on embedded PGlite; and, when CANVASS_TEST_POSTGRES_URL is set
-// (CI does), the database-backed suites again on the real PostgreSQL server.
-const postgresUrl = process.env.CANVASS_TEST_POSTGRES_URL;
+// Two projects: everything on embedded PGlite; and, when CANVASS_TEST_POSTGRES_URL (or
+// DATABASE_URL) names a PostgreSQL superuser connection (CI sets it), every database-backed
+// suite again on that server: integration and browser tests, each file in a fresh database.
+const postgresUrl = process.env.CANVASS_TEST_POSTGRES_URL ?? process.env.DATABASE_URL;
 
 export default defineConfig({
   test: {
@@ -27,7 +28,7 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'postgres',
-                include: ['test/integration/**/*.test.ts'],
+                include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
                 env: { CANVASS_TEST_DATABASE: 'postgres', CANVASS_TEST_POSTGRES_URL: postgresUrl },
               },
             },

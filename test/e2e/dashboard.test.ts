@@ -7,6 +7,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { installJobSchema } from '../../src/jobs/boss.js';
 import { defineJob } from '../../src/jobs/definition.js';
 import { createJobRunner, JOB_RUNNER_ACTOR, type JobRunner } from '../../src/jobs/runner.js';
 import { ensureDashboardBuilt, expectAccessible, launchBrowser } from '../helpers/browser.js';
@@ -81,6 +82,8 @@ describe('staff dashboard (Chromium)', () => {
       jobs: (database) =>
         (jobs = createJobRunner({ db: database.db, jobs: [quickExport, slowImport], pollIntervalMs: 200 })),
     });
+    // Queues are created by the owner at install time (the app role may not create them).
+    await installJobSchema(server.database.owner, { jobs: [quickExport, slowImport] });
     await jobs.start();
     browser = await launchBrowser();
     owner = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
