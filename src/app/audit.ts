@@ -46,22 +46,22 @@ export async function appendAuditEvent(
     prevHash: head.audit_head_hash,
   };
   const hash = hashEvent(chained);
+  // The event and the new head in one statement.
   await tx
-    .insertInto('audit_events')
-    .values({
-      campaign_id: campaignId,
-      seq: chained.seq,
-      event_id: chained.eventId,
-      occurred_at: occurredAt,
-      actor_type: actor.type,
-      actor_id: actor.id,
-      type: event.type,
-      payload: JSON.stringify(event.data),
-      prev_hash: chained.prevHash,
-      hash,
-    })
-    .execute();
-  await tx
+    .with('event', (db) =>
+      db.insertInto('audit_events').values({
+        campaign_id: campaignId,
+        seq: chained.seq,
+        event_id: chained.eventId,
+        occurred_at: occurredAt,
+        actor_type: actor.type,
+        actor_id: actor.id,
+        type: event.type,
+        payload: JSON.stringify(event.data),
+        prev_hash: chained.prevHash,
+        hash,
+      }),
+    )
     .updateTable('campaigns')
     .set({ audit_head_seq: chained.seq, audit_head_hash: hash })
     .where('campaign_id', '=', campaignId)

@@ -15,11 +15,11 @@ export interface ScopeOptions {
   userId?: string | undefined;
 }
 
+/** One round trip: set_config('role', …, true) is SET LOCAL ROLE. */
 async function enter(tx: Tx, campaignId: string | null, userId: string | undefined): Promise<void> {
-  await sql`SELECT set_config('app.campaign_id', ${campaignId ?? ''}, true), set_config('app.user_id', ${userId ?? ''}, true)`.execute(
+  await sql`SELECT set_config('app.campaign_id', ${campaignId ?? ''}, true), set_config('app.user_id', ${userId ?? ''}, true), set_config('role', 'canvass_app', true)`.execute(
     tx,
   );
-  await sql`SET LOCAL ROLE canvass_app`.execute(tx);
 }
 
 /** A transaction that sees one campaign's rows (and the installation-wide tables). */

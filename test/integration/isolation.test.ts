@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inviteMember } from '../../src/app/invitations.js';
+import { sql } from 'kysely';
 import { withClient } from '../../src/db/client.js';
+import { inCampaign, inInstallation } from '../../src/db/scope.js';
 import { addMember, makeCampaign, PASSWORD, type TestCampaign } from '../helpers/factories.js';
 import { ApiSession, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -149,6 +151,21 @@ describe('row-level security on every tenant table', () => {
         await c.query('ROLLBACK');
       }
     });
+  });
+
+  it('the scopes the application uses apply the same boundary (no WHERE needed)', async () => {
+    const seen = await inCampaign(server.deps.db, a.campaign.id, async (tx) => ({
+      campaigns: (await tx.selectFrom('campaigns').select('campaign_id').execute()).map((r) => r.campaign_id),
+      members: (await tx.selectFrom('memberships').select('campaign_id').execute()).map((r) => r.campaign_id),
+      role: (await sql<{ role: string }>`SELECT current_user AS role`.execute(tx)).rows[0]!.role,
+    }));
+    expect(seen.role).toBe('canvass_app');
+    expect(seen.campaigns).toEqual([a.campaign.id]);
+    expect(new Set(seen.members)).toEqual(new Set([a.campaign.id]));
+    const nothing = await inInstallation(server.deps.db, (tx) =>
+      tx.selectFrom('campaigns').select('campaign_id').execute(),
+    );
+    expect(nothing).toEqual([]);
   });
 
   it('the application role cannot change or delete audit events', async () => {
