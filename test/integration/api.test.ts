@@ -104,6 +104,23 @@ describe('sessions', () => {
     expect(right.statusCode).toBe(423);
   });
 
+  it('marks the session cookie Secure when served over TLS behind a trusted proxy', async () => {
+    const tls = await startTestServer({ listen: false, trustProxy: true });
+    try {
+      const tc = await makeCampaign(tls.deps);
+      const r = await tls.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        headers: { 'x-forwarded-proto': 'https' },
+        payload: { email: tc.owner.email, password: PASSWORD },
+      });
+      expect(r.statusCode).toBe(200);
+      expect(String(r.headers['set-cookie'])).toMatch(/; Secure/);
+    } finally {
+      await tls.close();
+    }
+  });
+
   it('answers an unknown email exactly like a wrong password', async () => {
     const r = await new ApiSession(server.app).signIn(uniqueEmail('nobody'), PASSWORD);
     expect(r.statusCode).toBe(401);
