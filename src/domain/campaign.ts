@@ -4,25 +4,10 @@
  * hold the full electoral register (RPR 2001 Part VI) or rely on DPA 2018 Sch 1 para 22.
  */
 import { z } from 'zod';
+import { CONTROLLER_TYPES, type ControllerType } from '../shared/labels.js';
 
-export const CONTROLLER_TYPES = [
-  'registered_party',
-  'candidate',
-  'non_party_campaigner',
-  'referendum_campaigner',
-  'elected_representative',
-  'other',
-] as const;
-export type ControllerType = (typeof CONTROLLER_TYPES)[number];
-
-export const CONTROLLER_TYPE_LABELS: Record<ControllerType, string> = {
-  registered_party: 'Registered political party',
-  candidate: 'Candidate',
-  non_party_campaigner: 'Non-party campaigner',
-  referendum_campaigner: 'Referendum campaigner',
-  elected_representative: 'Elected representative',
-  other: 'Other',
-};
+// The names live in src/shared so the dashboard uses the very same lists.
+export { CONTROLLER_TYPES, CONTROLLER_TYPE_LABELS, type ControllerType } from '../shared/labels.js';
 
 /** ICO data protection fee registration numbers: "Z" or "ZA"/"ZB"… followed by digits. */
 export const ICO_REGISTRATION_PATTERN = /^Z[A-Z]?\d{6,7}$/;

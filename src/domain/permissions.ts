@@ -4,28 +4,12 @@
  * a small pure function so that conditions (e.g. "only an owner may make an owner") live
  * here and nowhere else. The dashboard receives the computed abilities.
  */
-export const ROLES = ['owner', 'data_manager', 'organiser', 'volunteer', 'dpo'] as const;
-export type Role = (typeof ROLES)[number];
+import { ABILITIES, ROLES, type Role } from '../shared/labels.js';
 
-export const ROLE_LABELS: Record<Role, string> = {
-  owner: 'Owner',
-  data_manager: 'Data manager',
-  organiser: 'Organiser',
-  volunteer: 'Volunteer',
-  dpo: 'Data Protection Officer',
-};
-
-export const ACTIONS = [
-  'campaign.read',
-  'campaign.update',
-  'members.read',
-  'members.invite',
-  'members.manage',
-  'audit.read',
-  'audit.verify',
-  'jobs.read',
-  'jobs.cancel',
-] as const;
+// The names live in src/shared so the dashboard uses the very same lists.
+export { ROLES, ROLE_LABELS, type Role } from '../shared/labels.js';
+/** Every action of the permission table (the dashboard calls them abilities). */
+export const ACTIONS = ABILITIES;
 export type Action = (typeof ACTIONS)[number];
 
 export interface Actor {

@@ -1,8 +1,7 @@
 /**
  * Names and human labels shared by the dashboard and the server: roles, controller types
  * and audit event types. Pure TypeScript with no imports, so the browser bundle can use it.
- * The server's domain keeps its own rules; these lists must match its enums (the API
- * contract in docs/api-contract.md names the same values).
+ * The server's domain imports these lists, so browser and server cannot drift apart.
  */
 
 export const ROLES = ['owner', 'data_manager', 'organiser', 'volunteer', 'dpo'] as const;
