@@ -117,7 +117,20 @@ const SHARED_MSG =
   'import only other src/shared files. Move the thing you need into src/shared, or keep this code on the server.';
 const SHARED_PKG_MSG = 'src/shared is bundled into browser code: no server packages and no Node built-ins here.';
 
-const ALL_LAYERS = ['domain', 'app', 'db', 'http', 'jobs', 'cli', 'web', 'banner', 'scanner', 'shared', 'config'];
+const ALL_LAYERS = [
+  'domain',
+  'app',
+  'imports',
+  'db',
+  'http',
+  'jobs',
+  'cli',
+  'web',
+  'banner',
+  'scanner',
+  'shared',
+  'config',
+];
 const except = (...names) => ALL_LAYERS.filter((n) => !names.includes(n));
 
 /** One boundary block per directory. Tests are exempt: they may reach across layers. */
@@ -136,6 +149,11 @@ const boundaries = [
     { regex: '^crypto$', message: DOMAIN_NODE_MSG },
   ]),
   boundary('app', [
+    ...layers(['http', 'cli', 'web', 'banner'], APP_MSG),
+    ...packages(['fastify', '@fastify/*', 'fastify-type-provider-zod'], APP_MSG),
+  ]),
+  // src/imports reads and maps import files for the use cases: it sits beside src/app.
+  boundary('imports', [
     ...layers(['http', 'cli', 'web', 'banner'], APP_MSG),
     ...packages(['fastify', '@fastify/*', 'fastify-type-provider-zod'], APP_MSG),
   ]),
