@@ -40,7 +40,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string): AppError => new AppError('not_found', `${what} not found`);
-export const forbidden = (message = 'your role does not allow this'): AppError => new AppError('forbidden', message);
 export const conflict = (message: string, details?: Record<string, unknown>): AppError =>
   new AppError('conflict', message, details);
 export const invalid = (issues: FieldIssue[]): AppError =>

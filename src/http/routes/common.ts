@@ -11,6 +11,3 @@ export function idParam(params: unknown, name: string, what: string): string {
 }
 
 export const campaignParams = z.object({ campaignId: z.uuid() });
-export const errorEnvelope = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
-});

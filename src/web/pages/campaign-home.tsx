@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { AREAS } from '../areas.js';
 import { useCampaign } from '../campaign-context.js';
+import { CampaignDetails } from '../components/campaign-details.js';
 import { Page } from '../components/page.js';
 import { useSignedIn } from '../session.js';
 import { controllerTypeLabel, roleLabel } from '../../shared/labels.js';
@@ -22,36 +23,7 @@ export function CampaignHomePage(): ReactNode {
       <div className="grid-2">
         <section className="panel" aria-labelledby="controller-heading">
           <h2 id="controller-heading">Data controller</h2>
-          <dl className="summary-list">
-            <div>
-              <dt>Name</dt>
-              <dd>{campaign.name}</dd>
-            </div>
-            <div>
-              <dt>Type</dt>
-              <dd>{controllerTypeLabel(campaign.controllerType)}</dd>
-            </div>
-            <div>
-              <dt>Postal address</dt>
-              <dd className="preserve-lines">{campaign.postalAddress}</dd>
-            </div>
-            <div>
-              <dt>ICO registration</dt>
-              <dd>{campaign.icoRegistrationNumber ?? <span className="muted">Not recorded</span>}</dd>
-            </div>
-            <div>
-              <dt>Data Protection Officer</dt>
-              <dd>
-                {campaign.dpo ? (
-                  <>
-                    {campaign.dpo.name}, <a href={`mailto:${campaign.dpo.email}`}>{campaign.dpo.email}</a>
-                  </>
-                ) : (
-                  <span className="muted">Not recorded</span>
-                )}
-              </dd>
-            </div>
-          </dl>
+          <CampaignDetails campaign={campaign} />
           <p>
             <Link to={`${base}/settings`}>
               {abilities.includes('campaign.update') ? 'Edit these details' : 'View settings'}

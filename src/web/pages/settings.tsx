@@ -1,13 +1,13 @@
 /** The campaign's details as a data controller: owners edit them, other members read them. */
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { api, ApiError, type Campaign, type CampaignInput } from '../api.js';
+import { api, type Campaign, type CampaignInput } from '../api.js';
 import { useCampaign } from '../campaign-context.js';
+import { CampaignDetails } from '../components/campaign-details.js';
 import { CAMPAIGN_FIELDS, CampaignFields, readCampaign } from '../components/campaign-fields.js';
 import { ErrorSummary, SubmitButton, useForm } from '../components/form.js';
 import { Page, StatusMessage } from '../components/page.js';
 import { formatDateTime } from '../format.js';
 import { useSignedIn } from '../session.js';
-import { controllerTypeLabel } from '../../shared/labels.js';
 
 /** Only what changed; a cleared optional field is sent as null. */
 function changesOf(campaign: Campaign, input: CampaignInput): Record<string, unknown> {
@@ -25,47 +25,11 @@ function changesOf(campaign: Campaign, input: CampaignInput): Record<string, unk
   return changes;
 }
 
-/**
- * A server that does not (yet) accept null for an optional field answers with a type error
- * on it; say plainly that the value cannot be removed, rather than "expected string".
- */
-function explainClearing(error: unknown, cleared: string[]): unknown {
-  if (!(error instanceof ApiError) || error.code !== 'validation_failed' || cleared.length === 0) return error;
-  const issues = error.issues.map((issue) => {
-    const root = issue.field.split('.')[0] ?? '';
-    if (!cleared.includes(root)) return issue;
-    const field = root === 'dpo' ? 'dpo.name' : issue.field;
-    return { field, message: 'This cannot be removed yet: enter a new value instead, or put back the previous one' };
-  });
-  return new ApiError(error.status, error.code, error.message, issues, error.details);
-}
-
 function ReadOnlySettings({ campaign }: { campaign: Campaign }): ReactNode {
   return (
     <>
       <p className="notice notice-info">Only an owner can change these details.</p>
-      <dl className="summary-list panel">
-        <div>
-          <dt>Campaign name</dt>
-          <dd>{campaign.name}</dd>
-        </div>
-        <div>
-          <dt>Type of data controller</dt>
-          <dd>{controllerTypeLabel(campaign.controllerType)}</dd>
-        </div>
-        <div>
-          <dt>Postal address</dt>
-          <dd className="preserve-lines">{campaign.postalAddress}</dd>
-        </div>
-        <div>
-          <dt>ICO registration number</dt>
-          <dd>{campaign.icoRegistrationNumber ?? 'Not recorded'}</dd>
-        </div>
-        <div>
-          <dt>Data Protection Officer</dt>
-          <dd>{campaign.dpo ? `${campaign.dpo.name} (${campaign.dpo.email})` : 'Not recorded'}</dd>
-        </div>
-      </dl>
+      <CampaignDetails campaign={campaign} className="panel" />
     </>
   );
 }
@@ -86,13 +50,8 @@ export function SettingsPage(): ReactNode {
       setStatus('Nothing to save: no details were changed.');
       return;
     }
-    const cleared = Object.keys(changes).filter((key) => changes[key] === null);
     const ok = await form.run(async () => {
-      try {
-        await api.updateCampaign(campaign.id, changes);
-      } catch (error) {
-        throw explainClearing(error, cleared);
-      }
+      await api.updateCampaign(campaign.id, changes);
       await Promise.all([reload(), refresh()]);
     }, CAMPAIGN_FIELDS);
     if (ok) setStatus('Campaign details saved.');
