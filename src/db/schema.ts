@@ -117,6 +117,234 @@ export interface JobRunsTable {
   finished_at: Timestamp | null;
 }
 
+export interface CampaignKeysTable {
+  campaign_id: string;
+  suppression_key: Buffer;
+  created_at: DefaultTimestamp;
+}
+
+export interface SourcesTable {
+  campaign_id: string;
+  source_id: string;
+  name: string;
+  type: string;
+  description: Generated<string>;
+  collection_purpose: Generated<string>;
+  lawful_basis: string | null;
+  lawful_basis_note: string | null;
+  art9_condition: string | null;
+  due_diligence: Json | null;
+  art14_plan: string | null;
+  compatibility_assessment: string | null;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+  updated_at: DefaultTimestamp;
+  archived_at: Timestamp | null;
+}
+
+export interface ImportsTable {
+  campaign_id: string;
+  import_id: string;
+  source_id: string;
+  job_id: string | null;
+  file_name: string;
+  file_bytes: number;
+  file_sha256: string;
+  file_storage: string;
+  file_path: string | null;
+  mapping: Json;
+  options: ColumnType<unknown, string | undefined, string>;
+  status: string;
+  decisions: ColumnType<unknown, string | undefined, string>;
+  summary: Json | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface ImportUploadsTable {
+  campaign_id: string;
+  import_id: string;
+  seq: number;
+  data: Buffer;
+}
+
+export interface ImportReportChunksTable {
+  campaign_id: string;
+  import_id: string;
+  seq: number;
+  first_record: number;
+  record_count: number;
+  lines: string;
+}
+
+export interface ProvenanceTable {
+  campaign_id: string;
+  provenance_id: Generated<number>;
+  source_id: string;
+  import_id: string | null;
+  kind: string;
+  lawful_basis: string | null;
+  collected_at: Timestamp;
+  recorded_at: DefaultTimestamp;
+  recorded_by: Json;
+}
+
+export interface AttributeDefinitionsTable {
+  campaign_id: string;
+  name: string;
+  label: string;
+  special_category: string | null;
+  kind: string;
+  defined_by: string;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+/** One element of people.facts: a value with its provenance. */
+export interface FactJson {
+  /** Field: first_name, last_name, full_name, email, phone, address_line1..3, town, postcode, note, attribute:<name>. */
+  f: string;
+  v: string;
+  /** provenance_id */
+  p: number;
+  /** Special-category class (UK GDPR Art 9), when the value is one. */
+  c?: string;
+}
+
+export interface PeopleTable {
+  campaign_id: string;
+  person_id: string;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  phone: string | null;
+  postcode: string | null;
+  facts: ColumnType<FactJson[], string | undefined, string>;
+  first_source_id: string;
+  created_import_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  objected_at: Timestamp | null;
+  art14_due_at: Timestamp | null;
+  art14_notified_at: Timestamp | null;
+}
+
+export interface PersonIdentifiersTable {
+  campaign_id: string;
+  kind: string;
+  value: string;
+  person_id: string;
+  provenance_id: number | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface PersonSourcesTable {
+  campaign_id: string;
+  source_id: string;
+  person_id: string;
+  first_import_id: string | null;
+  added_at: DefaultTimestamp;
+}
+
+export interface TagsTable {
+  campaign_id: string;
+  tag_id: string;
+  name: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface PersonTagsTable {
+  campaign_id: string;
+  tag_id: string;
+  person_id: string;
+  provenance_id: number | null;
+  added_at: DefaultTimestamp;
+}
+
+export interface ListsTable {
+  campaign_id: string;
+  list_id: string;
+  name: string;
+  description: Generated<string>;
+  created_at: DefaultTimestamp;
+}
+
+export interface ListMembersTable {
+  campaign_id: string;
+  list_id: string;
+  person_id: string;
+  provenance_id: number | null;
+  added_at: DefaultTimestamp;
+}
+
+export interface ConsentWordingsTable {
+  campaign_id: string;
+  wording_hash: string;
+  text: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface ConsentRecordsTable {
+  campaign_id: string;
+  record_id: string;
+  person_id: string;
+  purpose: string;
+  channel: string;
+  action: string;
+  method: string;
+  wording_hash: string | null;
+  wording_version: string | null;
+  occurred_at: Timestamp;
+  recorded_at: DefaultTimestamp;
+  recorded_by: Json;
+  source_id: string | null;
+  import_id: string | null;
+  note: string | null;
+}
+
+export interface ConsentStateTable {
+  campaign_id: string;
+  person_id: string;
+  purpose: string;
+  channel: string;
+  granted: boolean;
+  record_id: string;
+  occurred_at: Timestamp;
+}
+
+export interface ObjectionsTable {
+  campaign_id: string;
+  objection_id: string;
+  person_id: string | null;
+  received_at: Timestamp;
+  method: string;
+  note: string | null;
+  recorded_at: DefaultTimestamp;
+  recorded_by: Json;
+}
+
+export interface SuppressionsTable {
+  campaign_id: string;
+  kind: string;
+  key_hash: string;
+  reason: string;
+  objection_id: string | null;
+  created_at: DefaultTimestamp;
+  created_by: Json;
+}
+
+export interface ErasuresTable {
+  campaign_id: string;
+  erasure_id: string;
+  person_id: string;
+  erased_at: Timestamp;
+  reason: string;
+  recorded_by: Json;
+  suppression_entries: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -127,6 +355,26 @@ export interface DB {
   invitations: InvitationsTable;
   audit_events: AuditEventsTable;
   job_runs: JobRunsTable;
+  campaign_keys: CampaignKeysTable;
+  sources: SourcesTable;
+  imports: ImportsTable;
+  import_uploads: ImportUploadsTable;
+  import_report_chunks: ImportReportChunksTable;
+  provenance: ProvenanceTable;
+  attribute_definitions: AttributeDefinitionsTable;
+  people: PeopleTable;
+  person_identifiers: PersonIdentifiersTable;
+  person_sources: PersonSourcesTable;
+  tags: TagsTable;
+  person_tags: PersonTagsTable;
+  lists: ListsTable;
+  list_members: ListMembersTable;
+  consent_wordings: ConsentWordingsTable;
+  consent_records: ConsentRecordsTable;
+  consent_state: ConsentStateTable;
+  objections: ObjectionsTable;
+  suppressions: SuppressionsTable;
+  erasures: ErasuresTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -138,3 +386,10 @@ export type InvitationRow = Selectable<InvitationsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type JobRunRow = Selectable<JobRunsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type SourceRow = Selectable<SourcesTable>;
+export type ImportRow = Selectable<ImportsTable>;
+export type PersonRow = Selectable<PeopleTable>;
+export type ProvenanceRow = Selectable<ProvenanceTable>;
+export type ConsentRecordRow = Selectable<ConsentRecordsTable>;
+export type ObjectionRow = Selectable<ObjectionsTable>;
+export type AttributeDefinitionRow = Selectable<AttributeDefinitionsTable>;

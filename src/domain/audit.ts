@@ -23,7 +23,47 @@ export type AuditEvent =
   | { type: 'job.queued'; data: { jobId: string; name: string } }
   | { type: 'job.cancel_requested'; data: { jobId: string; name: string } }
   | { type: 'job.finished'; data: { jobId: string; name: string; status: 'completed' | 'failed' | 'cancelled' } }
-  | { type: 'audit.verified'; data: { ok: boolean; eventsChecked: number; problemSeq: number | null } };
+  | { type: 'audit.verified'; data: { ok: boolean; eventsChecked: number; problemSeq: number | null } }
+  | { type: 'source.created'; data: { sourceId: string; name: string; sourceType: string } }
+  | { type: 'source.updated'; data: { sourceId: string; fields: string[] } }
+  | { type: 'import.refused'; data: { importId: string; sourceId: string; findings: RuleFindingData[] } }
+  | {
+      type: 'import.queued';
+      data: { importId: string; sourceId: string; jobId: string; fileSha256: string; warnings: RuleFindingData[] };
+    }
+  | {
+      type: 'import.finished';
+      data: { importId: string; status: 'completed' | 'failed' | 'cancelled'; summary: Record<string, number> };
+    }
+  | { type: 'import.report_downloaded'; data: { importId: string; format: 'csv' } }
+  | { type: 'person.created'; data: { personId: string; sourceId: string } }
+  | { type: 'person.updated'; data: { personId: string; fields: string[] } }
+  | {
+      type: 'person.consent_recorded';
+      data: {
+        personId: string;
+        action: 'granted' | 'withdrawn';
+        purpose: string;
+        channels: string[];
+        recordIds: string[];
+      };
+    }
+  | {
+      type: 'person.objection_recorded';
+      data: { objectionId: string; personId: string | null; suppressionEntriesAdded: number };
+    }
+  | { type: 'person.erased'; data: { erasureId: string; personId: string; suppressionEntriesKept: number } }
+  | { type: 'person.viewed'; data: { personId: string } }
+  | { type: 'people.exported'; data: { rows: number; format: string; filter: Record<string, unknown> } }
+  | { type: 'rules.warned'; data: { action: string; findings: RuleFindingData[] } };
+
+/** A rule finding as stored in the audit trail (see src/domain/rules/rule.ts). */
+export interface RuleFindingData {
+  ruleId: string;
+  citation: string;
+  outcome: string;
+  explanation: string;
+}
 
 export type AuditEventType = AuditEvent['type'];
 

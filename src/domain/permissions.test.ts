@@ -12,6 +12,15 @@ const ALLOWED: Record<Action, Role[]> = {
   'audit.verify': ['owner', 'dpo'],
   'jobs.read': ['owner', 'data_manager', 'dpo'],
   'jobs.cancel': ['owner', 'data_manager'],
+  'people.read': ['owner', 'data_manager', 'organiser', 'dpo'],
+  'people.write': ['owner', 'data_manager', 'organiser'],
+  'people.erase': ['owner', 'data_manager', 'dpo'],
+  'objections.record': ['owner', 'data_manager', 'organiser', 'volunteer', 'dpo'],
+  'consent.record': ['owner', 'data_manager', 'organiser'],
+  'sources.read': ['owner', 'data_manager', 'organiser', 'dpo'],
+  'sources.manage': ['owner', 'data_manager', 'dpo'],
+  'imports.read': ['owner', 'data_manager', 'dpo'],
+  'imports.run': ['owner', 'data_manager'],
 };
 
 describe('permissions: default deny', () => {
@@ -39,7 +48,7 @@ describe('permissions: default deny', () => {
   });
 
   it('computes abilities for the dashboard from the same table', () => {
-    expect(abilitiesOf({ role: 'volunteer' })).toEqual(['campaign.read']);
+    expect(abilitiesOf({ role: 'volunteer' })).toEqual(['campaign.read', 'objections.record']);
     expect(abilitiesOf({ role: 'owner' })).toEqual([...ACTIONS]);
   });
 });

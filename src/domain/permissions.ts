@@ -45,6 +45,16 @@ const RULES: Record<Action, Rule> = {
   'audit.verify': is('owner', 'dpo'),
   'jobs.read': is('owner', 'data_manager', 'dpo'),
   'jobs.cancel': is('owner', 'data_manager'),
+  'people.read': is('owner', 'data_manager', 'organiser', 'dpo'),
+  'people.write': is('owner', 'data_manager', 'organiser'),
+  'people.erase': is('owner', 'data_manager', 'dpo'),
+  // Anyone who hears an objection must be able to record it (Art 21(3) is absolute).
+  'objections.record': is('owner', 'data_manager', 'organiser', 'volunteer', 'dpo'),
+  'consent.record': is('owner', 'data_manager', 'organiser'),
+  'sources.read': is('owner', 'data_manager', 'organiser', 'dpo'),
+  'sources.manage': is('owner', 'data_manager', 'dpo'),
+  'imports.read': is('owner', 'data_manager', 'dpo'),
+  'imports.run': is('owner', 'data_manager'),
 };
 
 export function can(actor: Actor, action: Action, context: PermissionContext = {}): boolean {

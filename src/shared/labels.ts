@@ -54,6 +54,15 @@ export const ABILITIES = [
   'audit.verify',
   'jobs.read',
   'jobs.cancel',
+  'people.read',
+  'people.write',
+  'people.erase',
+  'objections.record',
+  'consent.record',
+  'sources.read',
+  'sources.manage',
+  'imports.read',
+  'imports.run',
 ] as const;
 export type Ability = (typeof ABILITIES)[number];
 
@@ -69,7 +78,158 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'job.cancel_requested': 'Job cancellation requested',
   'job.finished': 'Job finished',
   'audit.verified': 'Audit trail verified',
+  'source.created': 'Source added',
+  'source.updated': 'Source changed',
+  'import.refused': 'Import refused by a rule',
+  'import.queued': 'Import queued',
+  'import.finished': 'Import finished',
+  'import.report_downloaded': 'Import report downloaded',
+  'person.created': 'Person added by staff',
+  'person.updated': 'Person changed by staff',
+  'person.consent_recorded': 'Consent recorded',
+  'person.objection_recorded': 'Objection recorded',
+  'person.erased': 'Person erased',
+  'person.viewed': 'Person record viewed',
+  'people.exported': 'People exported',
+  'suppression.added': 'Suppression entry added',
+  'rules.warned': 'Rule warning',
 };
+
+// ---------------------------------------------------------------------------------------
+// People database (issue 3)
+// ---------------------------------------------------------------------------------------
+
+/** Where personal data came from. */
+export const SOURCE_TYPES = [
+  'web_form',
+  'canvass',
+  'petition',
+  'event',
+  'survey',
+  'casework',
+  'manual_entry',
+  'file_import',
+  'full_register',
+  'open_register',
+  'marked_register',
+  'data_broker',
+  'social_media',
+  'public_data',
+  'scraped_data',
+] as const;
+export type SourceType = (typeof SOURCE_TYPES)[number];
+
+export const SOURCE_TYPE_LABELS: Record<SourceType, string> = {
+  web_form: 'Web form',
+  canvass: 'Canvassing',
+  petition: 'Petition',
+  event: 'Event sign-up',
+  survey: 'Survey',
+  casework: 'Casework',
+  manual_entry: 'Manual entry',
+  file_import: 'File of our own records',
+  full_register: 'Full electoral register',
+  open_register: 'Open (edited) electoral register',
+  marked_register: 'Marked electoral register',
+  data_broker: 'Data broker',
+  social_media: 'Social-media platform',
+  public_data: 'Public data',
+  scraped_data: 'Scraped data',
+};
+
+/**
+ * Sources whose people did not give us the data themselves: UK GDPR Art 14 applies, and
+ * each person's one-month notice clock starts when their data arrives (TR-ART14-ONE-MONTH).
+ */
+export const THIRD_PARTY_SOURCE_TYPES: readonly SourceType[] = [
+  'full_register',
+  'open_register',
+  'marked_register',
+  'data_broker',
+  'social_media',
+  'public_data',
+  'scraped_data',
+];
+
+/** The ICO's three kinds of personal data: provided, observed, inferred (derived). */
+export const DATA_KINDS = ['provided', 'observed', 'inferred'] as const;
+export type DataKind = (typeof DATA_KINDS)[number];
+
+export const DATA_KIND_LABELS: Record<DataKind, string> = {
+  provided: 'Provided by the person',
+  observed: 'Observed',
+  inferred: 'Inferred',
+};
+
+/** UK GDPR Art 9(1) special categories. */
+export const SPECIAL_CATEGORIES = [
+  'racial_or_ethnic_origin',
+  'political_opinion',
+  'religious_or_philosophical_belief',
+  'trade_union_membership',
+  'genetic',
+  'biometric',
+  'health',
+  'sex_life',
+  'sexual_orientation',
+] as const;
+export type SpecialCategory = (typeof SPECIAL_CATEGORIES)[number];
+
+export const SPECIAL_CATEGORY_LABELS: Record<SpecialCategory, string> = {
+  racial_or_ethnic_origin: 'Racial or ethnic origin',
+  political_opinion: 'Political opinion',
+  religious_or_philosophical_belief: 'Religious or philosophical belief',
+  trade_union_membership: 'Trade union membership',
+  genetic: 'Genetic data',
+  biometric: 'Biometric data',
+  health: 'Health',
+  sex_life: 'Sex life',
+  sexual_orientation: 'Sexual orientation',
+};
+
+export const LAWFUL_BASES = [
+  'consent',
+  'contract',
+  'legal_obligation',
+  'vital_interests',
+  'public_task',
+  'legitimate_interests',
+] as const;
+export type LawfulBasis = (typeof LAWFUL_BASES)[number];
+
+export const LAWFUL_BASIS_LABELS: Record<LawfulBasis, string> = {
+  consent: 'Consent — Art 6(1)(a)',
+  contract: 'Contract — Art 6(1)(b)',
+  legal_obligation: 'Legal obligation — Art 6(1)(c)',
+  vital_interests: 'Vital interests — Art 6(1)(d)',
+  public_task: 'Public task (democratic engagement, DPA 2018 s.8(e)) — Art 6(1)(e)',
+  legitimate_interests: 'Legitimate interests — Art 6(1)(f)',
+};
+
+/** Channels the consent ledger records consent for. */
+export const CONSENT_CHANNELS = [
+  'email',
+  'sms',
+  'phone',
+  'post',
+  'social_list_matching',
+  'lookalike_seeding',
+  'profiling',
+] as const;
+export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
+
+export const CONSENT_CHANNEL_LABELS: Record<ConsentChannel, string> = {
+  email: 'Email',
+  sms: 'SMS',
+  phone: 'Phone calls',
+  post: 'Post',
+  social_list_matching: 'Social-media list matching',
+  lookalike_seeding: 'Lookalike audience seeding',
+  profiling: 'Profiling',
+};
+
+export const IMPORT_STATUSES = ['refused', 'queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];

@@ -36,7 +36,78 @@ beforeAll(async () => {
       [b.campaign.id, randomUUID()],
     ),
   );
+  await seedPeopleTables(b.campaign.id);
 });
+
+/** One row of campaign B in every table of the people database (issue 3). */
+async function seedPeopleTables(campaignId: string): Promise<void> {
+  const ids = {
+    source: randomUUID(),
+    import: randomUUID(),
+    person: randomUUID(),
+    tag: randomUUID(),
+    list: randomUUID(),
+    record: randomUUID(),
+    objection: randomUUID(),
+  };
+  const hash = 'a'.repeat(64);
+  await withClient(server.database.owner, async (c) => {
+    const statements: [string, unknown[]][] = [
+      [`INSERT INTO campaign_keys (campaign_id, suppression_key) VALUES ($1, decode(repeat('00', 32), 'hex'))`, []],
+      [`INSERT INTO sources (campaign_id, source_id, name, type) VALUES ($1, $2, 'Seed', 'web_form')`, [ids.source]],
+      [
+        `INSERT INTO imports (campaign_id, import_id, source_id, file_name, file_bytes, file_sha256, file_storage, mapping, status)
+         VALUES ($1, $2, $3, 'seed.csv', 1, $4, 'upload', '[]', 'completed')`,
+        [ids.import, ids.source, hash],
+      ],
+      [`INSERT INTO import_uploads (campaign_id, import_id, seq, data) VALUES ($1, $2, 0, '\\x00')`, [ids.import]],
+      [
+        `INSERT INTO import_report_chunks (campaign_id, import_id, seq, first_record, record_count, lines) VALUES ($1, $2, 0, 1, 0, '')`,
+        [ids.import],
+      ],
+      [
+        `INSERT INTO provenance (campaign_id, source_id, kind, collected_at, recorded_by) VALUES ($1, $2, 'provided', now(), '{}')`,
+        [ids.source],
+      ],
+      [
+        `INSERT INTO attribute_definitions (campaign_id, name, label, kind, defined_by) VALUES ($1, 'ward', 'Ward', 'provided', 'staff')`,
+        [],
+      ],
+      [
+        `INSERT INTO people (campaign_id, person_id, email, first_source_id, created_at, updated_at) VALUES ($1, $2, 'b@example.org', $3, now(), now())`,
+        [ids.person, ids.source],
+      ],
+      [
+        `INSERT INTO person_identifiers (campaign_id, kind, value, person_id) VALUES ($1, 'email', 'b2@example.org', $2)`,
+        [ids.person],
+      ],
+      [`INSERT INTO person_sources (campaign_id, source_id, person_id) VALUES ($1, $2, $3)`, [ids.source, ids.person]],
+      [`INSERT INTO tags (campaign_id, tag_id, name) VALUES ($1, $2, 'seed')`, [ids.tag]],
+      [`INSERT INTO person_tags (campaign_id, tag_id, person_id) VALUES ($1, $2, $3)`, [ids.tag, ids.person]],
+      [`INSERT INTO lists (campaign_id, list_id, name) VALUES ($1, $2, 'seed')`, [ids.list]],
+      [`INSERT INTO list_members (campaign_id, list_id, person_id) VALUES ($1, $2, $3)`, [ids.list, ids.person]],
+      [`INSERT INTO consent_wordings (campaign_id, wording_hash, text) VALUES ($1, $2, 'Seed wording')`, [hash]],
+      [
+        `INSERT INTO consent_records (campaign_id, record_id, person_id, purpose, channel, action, method, wording_hash, occurred_at, recorded_by)
+         VALUES ($1, $2, $3, 'updates', 'email', 'granted', 'web_form', $4, now(), '{}')`,
+        [ids.record, ids.person, hash],
+      ],
+      [
+        `INSERT INTO objections (campaign_id, objection_id, person_id, received_at, method, recorded_by) VALUES ($1, $2, $3, now(), 'email', '{}')`,
+        [ids.objection, ids.person],
+      ],
+      [
+        `INSERT INTO suppressions (campaign_id, kind, key_hash, reason, created_by) VALUES ($1, 'email', $2, 'objection', '{}')`,
+        [hash],
+      ],
+      [
+        `INSERT INTO erasures (campaign_id, erasure_id, person_id, erased_at, reason, recorded_by, suppression_entries) VALUES ($1, $2, $3, now(), 'request', '{}', 0)`,
+        [randomUUID(), randomUUID()],
+      ],
+    ];
+    for (const [text, params] of statements) await c.query(text, [campaignId, ...params]);
+  });
+}
 afterAll(async () => {
   await server?.close();
 });
