@@ -69,7 +69,7 @@ export function suppressionHash(key: Uint8Array, kind: SuppressionKind, value: s
   return createHmac('sha256', key).update(`${kind}:${value}`, 'utf8').digest('hex');
 }
 
-const sha256 = (data: Buffer): Buffer => oneShot('sha256', data, 'buffer') as unknown as Buffer;
+const sha256 = (data: Buffer): Buffer => oneShot('sha256', data, 'buffer');
 const sha256Hex = (data: Buffer): string => oneShot('sha256', data, 'hex');
 
 /**
