@@ -68,7 +68,7 @@ CREATE TABLE imports (
   file_path      text,
   mapping        jsonb NOT NULL,
   options        jsonb NOT NULL DEFAULT '{}',
-  status         text NOT NULL CHECK (status IN ('refused', 'queued', 'running', 'completed', 'failed', 'cancelled')),
+  status         text NOT NULL CHECK (status IN ('uploaded', 'refused', 'queued', 'running', 'completed', 'failed', 'cancelled')),
   decisions      jsonb NOT NULL DEFAULT '[]',
   summary        jsonb,
   created_by     uuid REFERENCES users (user_id),
