@@ -152,12 +152,17 @@ CREATE TABLE people (
   -- The Art 14 notice clock, for people whose data did not come from them.
   art14_due_at       timestamptz,
   art14_notified_at  timestamptz,
+  -- Lower-cased names for prefix search. Stored (not an expression index) because row-level
+  -- security lets only leakproof conditions reach an index, and lower() is not leakproof:
+  -- search compares these columns with the leakproof text_pattern operators.
+  last_name_key      text GENERATED ALWAYS AS (lower(last_name)) STORED,
+  first_name_key     text GENERATED ALWAYS AS (lower(first_name)) STORED,
   PRIMARY KEY (campaign_id, person_id),
   FOREIGN KEY (campaign_id, first_source_id) REFERENCES sources (campaign_id, source_id)
 );
 CREATE UNIQUE INDEX people_email_key ON people (campaign_id, email text_pattern_ops) WHERE email IS NOT NULL;
 CREATE UNIQUE INDEX people_phone_key ON people (campaign_id, phone) WHERE phone IS NOT NULL;
-CREATE INDEX people_name_idx ON people (campaign_id, lower(last_name) text_pattern_ops, lower(first_name));
+CREATE INDEX people_name_idx ON people (campaign_id, last_name_key text_pattern_ops, first_name_key text_pattern_ops);
 CREATE INDEX people_postcode_idx ON people (campaign_id, postcode text_pattern_ops);
 CREATE INDEX people_source_idx ON people (campaign_id, first_source_id);
 CREATE INDEX people_objected_idx ON people (campaign_id, objected_at) WHERE objected_at IS NOT NULL;

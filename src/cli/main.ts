@@ -15,8 +15,13 @@ import { AppError } from '../domain/errors.js';
 import type { CommandContext, RunState } from './command.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerCampaignCommands } from './commands/campaign.js';
+import { registerEraseCommand } from './commands/erase.js';
+import { registerImportCommands } from './commands/import.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerObjectCommand } from './commands/object.js';
+import { registerPeopleCommands } from './commands/people.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerSourceCommands } from './commands/source.js';
 import { registerUserCommands } from './commands/user.js';
 import { CliError, issuesOf, type CliIo, type FieldOptions } from './io.js';
 import { sqlStateOf } from './runtime.js';
@@ -50,6 +55,11 @@ function buildProgram(ctx: CommandContext): Command {
   registerCampaignCommands(program, ctx);
   registerUserCommands(program, ctx);
   registerAuditCommands(program, ctx);
+  registerPeopleCommands(program, ctx);
+  registerObjectCommand(program, ctx);
+  registerEraseCommand(program, ctx);
+  registerSourceCommands(program, ctx);
+  registerImportCommands(program, ctx);
   return program;
 }
 

@@ -229,6 +229,9 @@ export interface PeopleTable {
   objected_at: Timestamp | null;
   art14_due_at: Timestamp | null;
   art14_notified_at: Timestamp | null;
+  /** Generated: lower(last_name) / lower(first_name), for indexed prefix search under RLS. */
+  last_name_key: ColumnType<string | null, never, never>;
+  first_name_key: ColumnType<string | null, never, never>;
 }
 
 export interface PersonIdentifiersTable {

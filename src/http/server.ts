@@ -24,9 +24,12 @@ import { registerAccountRoutes } from './routes/account.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerCampaignRoutes } from './routes/campaigns.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerImportRoutes } from './routes/imports.js';
 import { registerJobRoutes, type JobsFacade } from './routes/jobs.js';
 import { registerMemberRoutes } from './routes/members.js';
+import { registerPeopleRoutes } from './routes/people.js';
 import { registerSessionRoutes } from './routes/session.js';
+import { registerSourceRoutes } from './routes/sources.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }
@@ -151,6 +154,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       registerMemberRoutes(api, deps);
       registerAuditRoutes(api, deps);
       registerJobRoutes(api, deps, options.jobs ?? null);
+      registerSourceRoutes(api, deps);
+      registerImportRoutes(api, deps, options.jobs ?? null);
+      registerPeopleRoutes(api, deps);
     },
     { prefix: '/api' },
   );

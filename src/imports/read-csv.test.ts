@@ -377,3 +377,189 @@ describe('readCsv: streaming', () => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------
+// Batches, and UTF-8 checked per chunk (only records in an invalid chunk are re-read field by
+// field): the same records as reading one by one, whatever the chunk boundaries.
+// ---------------------------------------------------------------------------------------
+
+async function readBatches(
+  input: Readable,
+  size: number,
+  options?: ReadCsvOptions,
+): Promise<{ csv: CsvReader; batches: CsvRecord[][] }> {
+  const csv = await readCsv(input, options);
+  const batches: CsvRecord[][] = [];
+  for await (const batch of csv.batches(size)) batches.push(batch);
+  return { csv, batches };
+}
+
+describe('readCsv: batches', () => {
+  it.each([1, 3, 1000])('hands out the messy fixture in arrays of at most %i, the same records', async (size) => {
+    const bytes = await readFile(join(FIXTURES, 'messy.csv'));
+    const { records } = await readAll(chunked(bytes, 64 * 1024));
+    for (const chunkSize of [1, 7, 64 * 1024]) {
+      const { csv, batches } = await readBatches(chunked(bytes, chunkSize), size);
+      expect(batches.every((b) => b.length >= 1 && b.length <= size)).toBe(true);
+      expect(batches.slice(0, -1).every((b) => b.length === size)).toBe(true);
+      expect(batches.flat()).toEqual(records);
+      expect(csv.stats()).toEqual({ records: 8, rows: 5, errors: 3, blankLines: 4, stoppedEarly: false });
+    }
+  });
+
+  it('counts records in stats as batches are handed out', async () => {
+    const csv = await readCsv(chunked(Buffer.from('a\n1\n2\n3\n4\n5\n'), 3));
+    const seen: number[] = [];
+    for await (const batch of csv.batches(2)) seen.push(csv.stats().records, batch.length);
+    expect(seen).toEqual([2, 2, 4, 2, 5, 1]);
+  });
+
+  it('hands out the generated files in batches exactly as record by record', async () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const { bytes } = generate(seed);
+      const { csv: one, records } = await readAll(chunked(bytes, 13));
+      const { csv, batches } = await readBatches(chunked(bytes, 1 + seed * 17), 1 + seed);
+      expect(batches.flat()).toEqual(records);
+      expect(csv.stats()).toEqual(one.stats());
+    }
+  });
+
+  it('ends with the fatal record and stoppedEarly', async () => {
+    const { csv, batches } = await readBatches(
+      chunked(Buffer.from('name,address\nAda,London\nBob,"1 High St\nCleo,Leeds\n'), 5),
+      10,
+    );
+    expect(batches.flat().map((r) => (isErrorRecord(r) ? r.error.code : r.values[0]))).toEqual([
+      'Ada',
+      'unterminated_quote',
+    ]);
+    expect(csv.stats()).toMatchObject({ records: 2, rows: 1, errors: 1, stoppedEarly: true });
+  });
+
+  it('can be read once, either way; stopping early destroys the input; the size must be a positive integer', async () => {
+    const input = chunked(Buffer.from('a\n1\n2\n3\n'), 2);
+    const csv = await readCsv(input);
+    expect(() => csv.batches(0)).toThrow(RangeError);
+    expect(() => csv.batches(1.5)).toThrow(RangeError);
+    for await (const batch of csv.batches(1)) {
+      expect(batch).toEqual([{ line: 2, record: 1, values: ['1'] }]);
+      break;
+    }
+    expect(input.destroyed).toBe(true);
+    expect(() => csv.batches()).toThrow(/only once/);
+    expect(() => csv[Symbol.asyncIterator]()).toThrow(/only once/);
+
+    const other = await readCsv(chunked(Buffer.from('a\n1\n'), 2));
+    for await (const r of other) expect(r.record).toBe(1);
+    expect(() => other.batches()).toThrow(/only once/);
+  });
+});
+
+describe('readCsv: UTF-8 checked per chunk', () => {
+  const INVALID: readonly (readonly number[])[] = [
+    [0xff], // never valid
+    [0xc3], // a lead byte with no continuation
+    [0xe2, 0x82], // a three-byte sequence cut short
+    [0xc0, 0xaf], // overlong "/"
+    [0xed, 0xa0, 0x80], // a UTF-16 surrogate
+    [0xf4, 0x90, 0x80, 0x80], // beyond U+10FFFF
+    [0x80], // a stray continuation byte
+  ];
+  const VALID = ['plain', 'Zoë', '£5', '€', '𝄞 clef', '\uFFFD', 'a,b', 'two\nlines', 'O"Neil', ''];
+
+  interface Cell {
+    bytes: Buffer;
+    valid: boolean;
+    text: string;
+  }
+
+  function cells(seed: number): { bytes: Buffer; expected: ({ values: string[] } | { column: string })[] } {
+    const random = prng(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+    const columns = 2 + Math.floor(random() * 4);
+    const names = Array.from({ length: columns }, (_, i) => `c${i}`);
+    const parts: Buffer[] = [Buffer.from(`${names.join(',')}\n`)];
+    const expected: ({ values: string[] } | { column: string })[] = [];
+    const rows = 20 + Math.floor(random() * 40);
+    for (let r = 0; r < rows; r++) {
+      const row: Cell[] = [];
+      for (let c = 0; c < columns; c++) {
+        const text = pick(VALID);
+        if (random() < 0.08) {
+          const bad = Buffer.from(pick(INVALID));
+          const at = Math.floor(random() * (text.length + 1));
+          row.push({
+            bytes: Buffer.concat([Buffer.from(text.slice(0, at)), bad, Buffer.from(text.slice(at))]),
+            valid: false,
+            text,
+          });
+        } else {
+          row.push({ bytes: Buffer.from(text), valid: true, text });
+        }
+      }
+      // Quote every field: embedded line breaks and delimiters stay inside their field.
+      const line = row.map((cell) =>
+        Buffer.concat([
+          Buffer.from('"'),
+          Buffer.from(cell.bytes.toString('latin1').replaceAll('"', '""'), 'latin1'),
+          Buffer.from('"'),
+        ]),
+      );
+      parts.push(Buffer.concat(line.flatMap((b, i) => (i === 0 ? [b] : [Buffer.from(','), b]))), Buffer.from('\r\n'));
+      const bad = row.findIndex((cell) => !cell.valid);
+      expected.push(bad === -1 ? { values: row.map((cell) => cell.text) } : { column: `c${bad}` });
+    }
+    return { bytes: Buffer.concat(parts), expected };
+  }
+
+  it.each(Array.from({ length: 30 }, (_, i) => i + 1))(
+    'names the column of each invalid value, file %i',
+    async (seed) => {
+      const { bytes, expected } = cells(seed);
+      for (const size of [1, 2, 3, 5, 11, 64, 4096]) {
+        const { records } = await readAll(chunked(bytes, size));
+        expect(records.map((r) => (isErrorRecord(r) ? { column: r.error.column } : { values: r.values }))).toEqual(
+          expected,
+        );
+        expect(records.filter(isErrorRecord).every((r) => r.error.code === 'invalid_utf8')).toBe(true);
+      }
+    },
+  );
+
+  it('accepts multi-byte characters cut at every chunk boundary', async () => {
+    const bytes = Buffer.from('name,note\n"Zoë 𝄞",€€€\nSiân,£5\n');
+    for (let size = 1; size <= bytes.length; size++) {
+      const { records } = await readAll(chunked(bytes, size));
+      expect(records).toEqual([
+        { line: 2, record: 1, values: ['Zoë 𝄞', '€€€'] },
+        { line: 3, record: 2, values: ['Siân', '£5'] },
+      ]);
+    }
+  });
+
+  it('reports a multi-byte sequence cut off by the end of the file', async () => {
+    const bytes = Buffer.concat([Buffer.from('name,note\nAda,ok\nBob,caf'), Buffer.from([0xc3])]);
+    for (const size of [1, 2, 64]) {
+      const { records } = await readAll(chunked(bytes, size));
+      expect(records).toEqual([
+        { line: 2, record: 1, values: ['Ada', 'ok'] },
+        {
+          line: 3,
+          record: 2,
+          error: {
+            code: 'invalid_utf8',
+            column: 'note',
+            reason: 'the value is not valid UTF-8; save the file as "CSV UTF-8"',
+          },
+        },
+      ]);
+    }
+  });
+
+  it('names the column of a header that is not UTF-8, whatever the chunks', async () => {
+    const bytes = Buffer.concat([Buffer.from('name,t'), Buffer.from([0xe9]), Buffer.from('l,email\nAda,1,a@x.org\n')]);
+    for (const size of [1, 3, 64]) {
+      await expect(readAll(chunked(bytes, size))).rejects.toThrow(/column 2 of the header is not valid UTF-8/);
+    }
+  });
+});

@@ -4,6 +4,7 @@
  * version and keep the old one here until its queue has drained.
  */
 import { auditVerifyJob } from './audit-verify-job.js';
+import { importJob } from './import-job.js';
 import type { AnyJobDefinition } from './definition.js';
 
-export const JOBS: readonly AnyJobDefinition[] = [auditVerifyJob];
+export const JOBS: readonly AnyJobDefinition[] = [auditVerifyJob, importJob];

@@ -228,7 +228,15 @@ export const CONSENT_CHANNEL_LABELS: Record<ConsentChannel, string> = {
   profiling: 'Profiling',
 };
 
-export const IMPORT_STATUSES = ['uploaded', 'refused', 'queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export const IMPORT_STATUSES = [
+  'uploaded',
+  'refused',
+  'queued',
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;

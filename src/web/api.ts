@@ -5,7 +5,18 @@
  * and every write carries the `x-csrf-token` header from the last SessionView. Any error
  * answer is the envelope `{ error: { code, message, details? } }`, raised as ApiError.
  */
-import type { Ability, ControllerType, JobStatus, Role } from '../shared/labels.js';
+import type {
+  Ability,
+  ConsentChannel,
+  ControllerType,
+  DataKind,
+  ImportStatus,
+  JobStatus,
+  LawfulBasis,
+  Role,
+  SourceType,
+  SpecialCategory,
+} from '../shared/labels.js';
 
 export interface SessionCampaign {
   id: string;
@@ -128,6 +139,191 @@ export interface JobView {
   result: unknown;
 }
 
+// ---------------------------------------------------------------------------------------
+// People database (issue 3): sources, imports, people
+// ---------------------------------------------------------------------------------------
+
+/** A rule's finding (src/domain/rules/rule.ts). */
+export interface Finding {
+  ruleId: string;
+  citation: string;
+  outcome: 'warn' | 'require' | 'refuse';
+  explanation: string;
+  remedy: string | null;
+}
+
+export interface DueDiligence {
+  supplierName: string;
+  supplierIcoRegistration: string;
+  collectionMethod: string;
+  peopleToldOfDisclosure: boolean;
+  consentCoversUs: boolean | null;
+  supplierScreened: boolean;
+  checkedOn: string;
+  checkedBy: string;
+  notes: string;
+}
+
+export interface SourceInput {
+  name: string;
+  type: SourceType;
+  description: string;
+  collectionPurpose: string;
+  lawfulBasis: LawfulBasis | null;
+  lawfulBasisNote: string | null;
+  art9Condition: string | null;
+  dueDiligence: DueDiligence | null;
+  art14Plan: string | null;
+  compatibilityAssessment: string | null;
+}
+
+export interface Source extends SourceInput {
+  id: string;
+  thirdParty: boolean;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+}
+
+export interface ImportSummary {
+  total: number;
+  created: number;
+  merged: number;
+  suppressed: number;
+  rejected: number;
+  skipped: number;
+}
+
+export interface ImportView {
+  id: string;
+  sourceId: string;
+  sourceName: string;
+  fileName: string;
+  fileBytes: number;
+  status: ImportStatus;
+  decisions: Finding[];
+  summary: ImportSummary | null;
+  jobId: string | null;
+  progress: { done: number; total: number | null } | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface MappingEntry {
+  column: string;
+  field: string;
+}
+
+export interface ImportUpload {
+  import: ImportView;
+  header: string[];
+  delimiter: ',' | ';';
+  suggestedMapping: MappingEntry[];
+  sampleRows: string[][];
+}
+
+export type Art14Status = 'not_applicable' | 'notified' | 'due' | 'warning' | 'overdue';
+
+export interface PersonSummary {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  postcode: string | null;
+  objected: boolean;
+  art14Status: Art14Status;
+  createdAt: string;
+}
+
+export interface Provenance {
+  id: number;
+  kind: DataKind;
+  lawfulBasis: LawfulBasis | null;
+  collectedAt: string | null;
+  recordedAt: string;
+  sourceId: string | null;
+  sourceName: string | null;
+  sourceType: SourceType | null;
+  importId: string | null;
+}
+
+export interface ConsentHistoryEntry {
+  recordId: string;
+  purpose: string;
+  channel: ConsentChannel;
+  action: 'granted' | 'withdrawn';
+  method: string;
+  wordingHash: string | null;
+  wordingVersion: string | null;
+  wording: string | null;
+  occurredAt: string;
+  recordedAt: string;
+  recordedBy: unknown;
+}
+
+export interface PersonDetail extends Omit<PersonSummary, 'art14Status'> {
+  objectedAt: string | null;
+  updatedAt: string;
+  identifiers: { kind: string; value: string; primary: boolean }[];
+  facts: { field: string; value: string; specialCategory: SpecialCategory | null; provenance: Provenance | null }[];
+  tags: { id: string; name: string }[];
+  lists: { id: string; name: string }[];
+  sources: { id: string; name: string; type: SourceType; first: boolean }[];
+  consent: {
+    current: { purpose: string; channel: ConsentChannel; granted: boolean; occurredAt: string; recordId: string }[];
+    history: ConsentHistoryEntry[];
+  };
+  objections: { id: string; receivedAt: string; method: string; note: string | null; recordedAt: string }[];
+  art14: { status: Art14Status; dueAt: string | null; notifiedAt: string | null };
+}
+
+export interface PeopleQuery {
+  q?: string;
+  tag?: string;
+  list?: string;
+  sourceId?: string;
+  consentChannel?: string;
+  consent?: string;
+  objection?: string;
+  limit?: number;
+  after?: string;
+}
+
+export type ConsentInput =
+  | {
+      action: 'granted';
+      purpose: string;
+      channels: ConsentChannel[];
+      method: string;
+      wording: string;
+      wordingVersion: string;
+      occurredAt: string;
+      note: string | null;
+    }
+  | {
+      action: 'withdrawn';
+      purpose: string;
+      channels: ConsentChannel[];
+      method: string;
+      occurredAt: string;
+      note: string | null;
+    };
+
+export interface ObjectionInput {
+  method: string;
+  receivedAt: string;
+  note: string | null;
+}
+
+export interface ErasureResult {
+  erasureId: string;
+  personId: string;
+  suppressionEntriesKept: number;
+  message: string;
+}
+
 export interface FieldIssue {
   field: string;
   message: string;
@@ -169,9 +365,11 @@ function parseIssues(details: unknown): FieldIssue[] {
   );
 }
 
-async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+/** `raw` sends a file's bytes as they are (an import upload) instead of a JSON body. */
+async function request<T>(method: Method, path: string, body?: unknown, raw?: Blob): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (raw !== undefined) headers['content-type'] = 'text/csv';
+  else if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
@@ -179,7 +377,7 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
       method,
       headers,
       credentials: 'same-origin',
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(raw !== undefined ? { body: raw } : body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
     throw new ApiError(0, 'network_error', 'The server could not be reached. Check your connection and try again.');
@@ -262,6 +460,70 @@ export const api = {
   jobs: (campaignId: string) => request<{ jobs: JobView[] }>('GET', `${campaignPath(campaignId)}/jobs`),
   cancelJob: (campaignId: string, jobId: string) =>
     request<{ job: JobView }>('POST', `${campaignPath(campaignId)}/jobs/${enc(jobId)}/cancel`),
+  job: (campaignId: string, jobId: string) =>
+    request<{ job: JobView }>('GET', `${campaignPath(campaignId)}/jobs/${enc(jobId)}`),
+
+  sources: (campaignId: string) => request<{ sources: Source[] }>('GET', `${campaignPath(campaignId)}/sources`),
+  source: (campaignId: string, sourceId: string) =>
+    request<{ source: Source }>('GET', `${campaignPath(campaignId)}/sources/${enc(sourceId)}`),
+  createSource: (campaignId: string, input: SourceInput) =>
+    request<{ source: Source }>('POST', `${campaignPath(campaignId)}/sources`, input),
+  updateSource: (campaignId: string, sourceId: string, input: Partial<SourceInput> & { archived?: boolean }) =>
+    request<{ source: Source }>('PATCH', `${campaignPath(campaignId)}/sources/${enc(sourceId)}`, input),
+
+  imports: (campaignId: string) => request<{ imports: ImportView[] }>('GET', `${campaignPath(campaignId)}/imports`),
+  import: (campaignId: string, importId: string) =>
+    request<{ import: ImportView }>('GET', `${campaignPath(campaignId)}/imports/${enc(importId)}`),
+  uploadImport: (campaignId: string, sourceId: string, file: File) => {
+    const query = new URLSearchParams({ sourceId, fileName: file.name });
+    return request<ImportUpload>('POST', `${campaignPath(campaignId)}/imports?${query.toString()}`, undefined, file);
+  },
+  startImport: (campaignId: string, importId: string, input: { mapping: MappingEntry[]; collectedAt?: string }) =>
+    request<{ import: ImportView }>('POST', `${campaignPath(campaignId)}/imports/${enc(importId)}/start`, input),
+  deleteImport: (campaignId: string, importId: string) =>
+    request<void>('DELETE', `${campaignPath(campaignId)}/imports/${enc(importId)}`),
+  importReportUrl: (campaignId: string, importId: string) =>
+    `${campaignPath(campaignId)}/imports/${enc(importId)}/report.csv`,
+
+  people: (campaignId: string, query: PeopleQuery) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    return request<{ people: PersonSummary[]; nextCursor: string | null }>(
+      'GET',
+      `${campaignPath(campaignId)}/people?${params.toString()}`,
+    );
+  },
+  person: (campaignId: string, personId: string) =>
+    request<{ person: PersonDetail }>('GET', `${campaignPath(campaignId)}/people/${enc(personId)}`),
+  recordConsent: (campaignId: string, personId: string, input: ConsentInput) =>
+    request<{ records: { recordId: string; channel: ConsentChannel }[] }>(
+      'POST',
+      `${campaignPath(campaignId)}/people/${enc(personId)}/consent`,
+      input,
+    ),
+  recordObjection: (campaignId: string, personId: string, input: ObjectionInput) =>
+    request<{ objectionId: string; suppressionEntriesAdded: number }>(
+      'POST',
+      `${campaignPath(campaignId)}/people/${enc(personId)}/objection`,
+      input,
+    ),
+  erasePerson: (campaignId: string, personId: string, input: { reason: string }) =>
+    request<ErasureResult>('POST', `${campaignPath(campaignId)}/people/${enc(personId)}/erase`, input),
+  recordArt14Notice: (campaignId: string, personId: string, input: { sentAt: string; method: string }) =>
+    request<{ person: PersonDetail }>(
+      'POST',
+      `${campaignPath(campaignId)}/people/${enc(personId)}/art14-notice`,
+      input,
+    ),
+  tags: (campaignId: string) =>
+    request<{ tags: { id: string; name: string; people: number }[] }>('GET', `${campaignPath(campaignId)}/tags`),
+  lists: (campaignId: string) =>
+    request<{ lists: { id: string; name: string; description: string; people: number }[] }>(
+      'GET',
+      `${campaignPath(campaignId)}/lists`,
+    ),
 };
 
 /** A readable message for anything a call may throw. */

@@ -10,14 +10,18 @@ import { AuditPage } from './pages/audit.js';
 import { CampaignHomePage } from './pages/campaign-home.js';
 import { CampaignLayout } from './pages/campaign-layout.js';
 import { EmptyAreaPage } from './pages/empty-area.js';
+import { ImportPage, ImportsPage, ImportWizardPage } from './pages/imports.js';
 import { InvitePage } from './pages/invite.js';
 import { JobsPage } from './pages/jobs.js';
 import { LoginPage } from './pages/login.js';
 import { MembersPage } from './pages/members.js';
 import { NotFoundPage } from './pages/not-found.js';
+import { PeoplePage } from './pages/people.js';
+import { PersonPage } from './pages/person.js';
 import { RootPage } from './pages/root.js';
 import { SettingsPage } from './pages/settings.js';
 import { SetupPage } from './pages/setup.js';
+import { SourceEditPage, SourcesPage } from './pages/sources.js';
 import { SessionProvider, useSession } from './session.js';
 import type { Ability } from '../shared/labels.js';
 
@@ -90,6 +94,22 @@ export function App(): ReactNode {
               {upcomingAreas.map((area) => (
                 <Route key={area.path} path={area.path} element={<EmptyAreaPage area={area} />} />
               ))}
+              <Route element={<RequireAbility ability="people.read" area="people" />}>
+                <Route path="people" element={<PeoplePage />} />
+                <Route path="people/:personId" element={<PersonPage />} />
+              </Route>
+              <Route element={<RequireAbility ability="sources.read" area="sources" />}>
+                <Route path="sources" element={<SourcesPage />} />
+                <Route path="sources/new" element={<SourceEditPage />} />
+                <Route path="sources/:sourceId" element={<SourceEditPage />} />
+              </Route>
+              <Route element={<RequireAbility ability="imports.read" area="imports" />}>
+                <Route path="imports" element={<ImportsPage />} />
+                <Route path="imports/:importId" element={<ImportPage />} />
+              </Route>
+              <Route element={<RequireAbility ability="imports.run" area="importing people" />}>
+                <Route path="imports/new" element={<ImportWizardPage />} />
+              </Route>
               <Route element={<RequireAbility ability="audit.read" area="the audit trail" />}>
                 <Route path="audit" element={<AuditPage />} />
               </Route>

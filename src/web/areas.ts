@@ -16,22 +16,9 @@ export interface Area {
 
 export const AREAS: readonly Area[] = [
   { path: '', label: 'Overview', section: 'Campaign' },
-  {
-    path: 'people',
-    label: 'People',
-    section: 'Supporters and outreach',
-    upcoming: {
-      arrivesWith: 'the people and provenance release',
-      summary:
-        'The supporters, members and contacts your campaign holds, each with a record of where their data came from.',
-      points: [
-        'Import people from CSV, with every row checked and any problem named by row and column.',
-        'Keep provenance for each fact: provided by the person, observed, or inferred.',
-        'Record the lawful basis for processing and flag special category data, such as political opinions.',
-        'Honour objections and suppressions everywhere the person could otherwise be used.',
-      ],
-    },
-  },
+  { path: 'people', label: 'People', section: 'Supporters and outreach', needs: 'people.read' },
+  { path: 'sources', label: 'Sources', section: 'Supporters and outreach', needs: 'sources.read' },
+  { path: 'imports', label: 'Imports', section: 'Supporters and outreach', needs: 'imports.read' },
   {
     path: 'audiences',
     label: 'Audiences',

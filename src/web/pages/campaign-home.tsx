@@ -40,8 +40,8 @@ export function CampaignHomePage(): ReactNode {
             ))}
           </ul>
           <p className="hint">
-            People, audiences, messages, website consent, governance and rights requests arrive in later releases; their
-            pages say what each will do.
+            Audiences, messages, website consent, governance and rights requests arrive in later releases; their pages
+            say what each will do.
           </p>
         </section>
       </div>
