@@ -135,8 +135,10 @@ CREATE TABLE attribute_definitions (
   PRIMARY KEY (campaign_id, name)
 );
 
+-- No foreign key to campaigns of its own: (campaign_id, first_source_id) references sources, whose rows
+-- reference campaigns, and each foreign key is a trigger per inserted row of a million-row import.
 CREATE TABLE people (
-  campaign_id        uuid NOT NULL REFERENCES campaigns (campaign_id),
+  campaign_id        uuid NOT NULL,
   person_id          uuid NOT NULL,
   first_name         text,
   last_name          text,
@@ -369,6 +371,19 @@ BEGIN
 END
 $$;
 
+-- Planner statistics for the tables an import grows. Imports call it as the table grows, so
+-- that lookups by identifier use the unique indexes even where autovacuum is off (PGlite has
+-- none). SECURITY DEFINER because only a table's owner may ANALYZE it.
+CREATE FUNCTION canvass_analyze_people() RETURNS void
+  LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = public, pg_temp
+  AS $$
+BEGIN
+  ANALYZE people;
+  ANALYZE person_identifiers;
+END
+$$;
+
 -- ---------------------------------------------------------------------------------------
 -- Row-level security.
 -- ---------------------------------------------------------------------------------------
@@ -404,5 +419,5 @@ GRANT SELECT, INSERT ON campaign_keys, provenance, consent_wordings, consent_rec
 -- consent_state is written only by the ledger's trigger, which runs as the application role.
 GRANT SELECT, INSERT, UPDATE ON consent_state TO canvass_app;
 GRANT USAGE ON SEQUENCE provenance_provenance_id_seq TO canvass_app;
-REVOKE ALL ON FUNCTION canvass_erase_person(uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION canvass_erase_person(uuid), canvass_consent_state_apply() TO canvass_app;
+REVOKE ALL ON FUNCTION canvass_erase_person(uuid), canvass_analyze_people() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION canvass_erase_person(uuid), canvass_consent_state_apply(), canvass_analyze_people() TO canvass_app;

@@ -66,7 +66,13 @@ export interface ImportContext {
   /** lower(name) → id, filled as tags and lists are created or found. */
   tagIds: Map<string, string>;
   listIds: Map<string, string>;
+  /** People this run has created, and that count at the last ANALYZE (see applyBatch). */
+  createdThisRun?: number;
+  createdAtLastAnalyze?: number;
 }
+
+/** The first ANALYZE of a run comes once it has created this many people. */
+const ANALYZE_MIN_ROWS = 2_000;
 
 // ---------------------------------------------------------------------------------------
 // Preparing a record (pure)
@@ -280,16 +286,20 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
   // 2. Who holds the batch's emails and phones (primary or extra), one query.
   const owner = new Map<string, string>(); // `${kind}:${value}` → person_id
   if (emails.length > 0 || phones.length > 0) {
+    // Joins on unnest() rather than `= ANY(array)`: each key is then one probe of a unique
+    // index, whatever the planner's statistics say about the table's size.
     const found = await sql<{ kind: string; value: string; person_id: string }>`
-      SELECT 'email' AS kind, email AS value, person_id FROM people
-       WHERE campaign_id = ${campaignId} AND email = ANY(${emails}::text[])
+      SELECT 'email' AS kind, p.email AS value, p.person_id FROM unnest(${emails}::text[]) AS k(v)
+        JOIN people p ON p.campaign_id = ${campaignId} AND p.email = k.v
       UNION ALL
-      SELECT 'phone', phone, person_id FROM people
-       WHERE campaign_id = ${campaignId} AND phone = ANY(${phones}::text[])
+      SELECT 'phone', p.phone, p.person_id FROM unnest(${phones}::text[]) AS k(v)
+        JOIN people p ON p.campaign_id = ${campaignId} AND p.phone = k.v
       UNION ALL
-      SELECT kind, value, person_id FROM person_identifiers
-       WHERE campaign_id = ${campaignId}
-         AND ((kind = 'email' AND value = ANY(${emails}::text[])) OR (kind = 'phone' AND value = ANY(${phones}::text[])))`.execute(
+      SELECT i.kind, i.value, i.person_id FROM unnest(${emails}::text[]) AS k(v)
+        JOIN person_identifiers i ON i.campaign_id = ${campaignId} AND i.kind = 'email' AND i.value = k.v
+      UNION ALL
+      SELECT i.kind, i.value, i.person_id FROM unnest(${phones}::text[]) AS k(v)
+        JOIN person_identifiers i ON i.campaign_id = ${campaignId} AND i.kind = 'phone' AND i.value = k.v`.execute(
       tx,
     );
     for (const r of found.rows) owner.set(`${r.kind}:${r.value}`, r.person_id);
@@ -311,8 +321,8 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
       last_name: string | null;
       postcode: string;
     }>`
-      SELECT person_id, first_name, last_name, postcode FROM people
-       WHERE campaign_id = ${campaignId} AND postcode = ANY(${[...postcodes]}::text[])`.execute(tx);
+      SELECT p.person_id, p.first_name, p.last_name, p.postcode FROM unnest(${[...postcodes]}::text[]) AS k(v)
+        JOIN people p ON p.campaign_id = ${campaignId} AND p.postcode = k.v`.execute(tx);
     for (const r of found.rows) {
       const key = namePostcodeKey(`${r.first_name ?? ''} ${r.last_name ?? ''}`, r.postcode);
       if (key === null) continue;
@@ -338,9 +348,10 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
       art14_notified_at: Date | null;
       first_source_id: string;
     }>`
-      SELECT person_id, email, phone, first_name, last_name, postcode, facts, objected_at, art14_due_at,
-             art14_notified_at, first_source_id
-        FROM people WHERE campaign_id = ${campaignId} AND person_id = ANY(${[...candidateIds]}::uuid[])`.execute(tx);
+      SELECT p.person_id, p.email, p.phone, p.first_name, p.last_name, p.postcode, p.facts, p.objected_at,
+             p.art14_due_at, p.art14_notified_at, p.first_source_id
+        FROM unnest(${[...candidateIds]}::uuid[]) AS k(id)
+        JOIN people p ON p.campaign_id = ${campaignId} AND p.person_id = k.id`.execute(tx);
     for (const r of found.rows) {
       const facts = (typeof r.facts === 'string' ? JSON.parse(r.facts) : r.facts) as FactJson[];
       people.set(r.person_id, {
@@ -574,6 +585,13 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
         FROM json_to_recordset(${JSON.stringify(created)}::json)
           AS x(person_id uuid, first_name text, last_name text, email text, phone text, postcode text,
                facts text, art14 boolean)`.execute(tx);
+    // Fresh statistics whenever this run has doubled what it had created at the last
+    // analysis: a handful of ANALYZEs per million rows keeps every lookup an index probe.
+    ctx.createdThisRun = (ctx.createdThisRun ?? 0) + created.length;
+    if (ctx.createdThisRun >= Math.max(ANALYZE_MIN_ROWS, 2 * (ctx.createdAtLastAnalyze ?? 0))) {
+      await sql`SELECT canvass_analyze_people()`.execute(tx);
+      ctx.createdAtLastAnalyze = ctx.createdThisRun;
+    }
   }
   if (updated.length > 0) {
     await sql`

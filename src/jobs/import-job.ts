@@ -271,21 +271,31 @@ async function runImport(job: JobContext<Checkpoint>, importId: string): Promise
     state = next;
   };
 
+  let inFlight: Promise<void> | null = null;
   try {
     let batch: Prepared[] = [];
+    // One batch's transaction is in flight while the next batch is read and prepared: on
+    // PostgreSQL the database and this process then work at the same time. Commits stay in
+    // order, one at a time, so the checkpoint always names the last committed record.
     for await (const r of csv) {
       if (r.record <= state.recordsDone) continue;
       batch.push(prepareRecord(ctx, r));
       if (batch.length >= IMPORT_BATCH_SIZE) {
-        await commit(batch, false);
+        if (inFlight) await inFlight;
+        inFlight = commit(batch, false);
+        // Marked handled here; the rejection is rethrown where it is awaited.
+        inFlight.catch(() => undefined);
         batch = [];
         // On PGlite every await above may resolve without reaching the event loop: let
         // timers, HTTP requests and the job heartbeat run between batches.
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    if (inFlight) await inFlight;
     await commit(batch, true);
   } catch (error) {
+    // Let a commit still in flight settle first, so the state below is the committed one.
+    if (inFlight) await inFlight.catch(() => undefined);
     if (error instanceof JobCancelledError) {
       // The batch in flight rolled back with its checkpoint; the committed ones stay.
       await inCampaign(job.database, job.campaignId, (tx) =>
