@@ -299,9 +299,7 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
         JOIN person_identifiers i ON i.campaign_id = ${campaignId} AND i.kind = 'email' AND i.value = k.v
       UNION ALL
       SELECT i.kind, i.value, i.person_id FROM unnest(${phones}::text[]) AS k(v)
-        JOIN person_identifiers i ON i.campaign_id = ${campaignId} AND i.kind = 'phone' AND i.value = k.v`.execute(
-      tx,
-    );
+        JOIN person_identifiers i ON i.campaign_id = ${campaignId} AND i.kind = 'phone' AND i.value = k.v`.execute(tx);
     for (const r of found.rows) owner.set(`${r.kind}:${r.value}`, r.person_id);
   }
 
