@@ -7,11 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import { inCampaign } from '../db/scope.js';
-import { notFound } from '../domain/errors.js';
 import { consentInputSchema, uuidv7 } from '../domain/people.js';
 import { appendAuditEvent } from './audit.js';
 import { actorOf, authorize, nowOf, type AppDeps, type Principal } from './context.js';
-import { dateOnly, objectionRefusal } from './people-shared.js';
+import { dateOnly, findPersonOrThrow, objectionRefusal } from './people-shared.js';
 import { parseInput } from './validate.js';
 
 export const wordingHashOf = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -30,14 +29,7 @@ export async function recordConsent(
   return inCampaign(deps.db, campaignId, async (tx) => {
     await authorize(tx, principal, campaignId, 'consent.record');
     const parsed = parseInput(consentInputSchema, input);
-    const person = await tx
-      .selectFrom('people')
-      .select(['person_id', 'objected_at'])
-      .where('campaign_id', '=', campaignId)
-      .where('person_id', '=', personId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!person) throw notFound('person');
+    const person = await findPersonOrThrow(tx, campaignId, personId, { forUpdate: true });
     if (parsed.action === 'granted' && person.objected_at !== null) {
       throw objectionRefusal(
         `this person objected to direct marketing on ${dateOnly(new Date(person.objected_at))}. An objection is absolute: staff cannot opt an objector back in. If the person now positively asks to receive messages, the objection would first have to be withdrawn by them, and Canvass does not support withdrawing an objection yet, so this consent cannot be recorded.`,

@@ -6,12 +6,11 @@
  */
 import { sql } from 'kysely';
 import { inCampaign } from '../db/scope.js';
-import { notFound } from '../domain/errors.js';
 import { erasureInputSchema, uuidv7 } from '../domain/people.js';
 import { suppressionKeys } from '../domain/suppression.js';
 import { appendAuditEvent } from './audit.js';
 import { actorOf, authorize, nowOf, type AppDeps, type Principal } from './context.js';
-import { lockPeople, personSuppressionIdentifiers } from './people-shared.js';
+import { findPersonOrThrow, lockPeople, personSuppressionIdentifiers } from './people-shared.js';
 import { addSuppressionEntries, findSuppressions, suppressionHasher } from './suppression.js';
 import { parseInput } from './validate.js';
 
@@ -42,13 +41,7 @@ export async function erasePerson(
     await authorize(tx, principal, campaignId, 'people.erase');
     const parsed = parseInput(erasureInputSchema, input);
     await lockPeople(tx, campaignId);
-    const person = await tx
-      .selectFrom('people')
-      .select(['person_id', 'objected_at'])
-      .where('campaign_id', '=', campaignId)
-      .where('person_id', '=', personId)
-      .executeTakeFirst();
-    if (!person) throw notFound('person');
+    const person = await findPersonOrThrow(tx, campaignId, personId);
     const now = nowOf(deps);
     const actor = actorOf(principal);
     const objected = person.objected_at !== null;

@@ -156,6 +156,15 @@ function presentImport(row: ImportJoinRow): ImportView {
   };
 }
 
+/** Deletes an import's uploaded bytes (once it is refused or finished, they are not needed again). */
+export async function dropImportUpload(tx: Tx, campaignId: string, importId: string): Promise<void> {
+  await tx
+    .deleteFrom('import_uploads')
+    .where('campaign_id', '=', campaignId)
+    .where('import_id', '=', importId)
+    .execute();
+}
+
 async function selectImports(tx: Tx, campaignId: string, importId: string | null): Promise<ImportView[]> {
   const rows = await sql<ImportJoinRow>`
     SELECT i.import_id, i.source_id, s.name AS source_name, i.file_name, i.file_bytes, i.status, i.decisions,
@@ -516,11 +525,7 @@ async function startInTx(
       .where('campaign_id', '=', campaignId)
       .where('import_id', '=', importId)
       .execute();
-    await tx
-      .deleteFrom('import_uploads')
-      .where('campaign_id', '=', campaignId)
-      .where('import_id', '=', importId)
-      .execute();
+    await dropImportUpload(tx, campaignId, importId);
     await appendAuditEvent(
       tx,
       campaignId,

@@ -7,13 +7,13 @@
 import { sql } from 'kysely';
 import { inCampaign, type Tx } from '../db/scope.js';
 import type { AuditActor } from '../domain/audit.js';
-import { invalid, notFound } from '../domain/errors.js';
+import { invalid } from '../domain/errors.js';
 import { normalizeEmail, normalizePhone, normalizeUkPostcode } from '../domain/identifiers.js';
 import { objectionByIdentifierSchema, objectionInputSchema, uuidv7 } from '../domain/people.js';
 import { normalizePersonName, suppressionKeys, type SuppressionIdentifier } from '../domain/suppression.js';
 import { appendAuditEvent } from './audit.js';
 import { actorOf, authorize, nowOf, type AppDeps, type Principal } from './context.js';
-import { lockPeople, personSuppressionIdentifiers } from './people-shared.js';
+import { findPersonOrThrow, lockPeople, personSuppressionIdentifiers } from './people-shared.js';
 import { addSuppressionEntries, identifiersFromRaw, suppressionHasher } from './suppression.js';
 import { parseInput } from './validate.js';
 
@@ -46,6 +46,30 @@ async function markObjected(
   return out;
 }
 
+/** Inserts objection rows (one per person, or one with no person), all with the same details. */
+async function insertObjections(
+  tx: Tx,
+  campaignId: string,
+  objections: ReadonlyArray<{ objectionId: string; personId: string | null }>,
+  details: { receivedAt: Date; method: string; note: string | null; now: Date; actor: AuditActor },
+): Promise<void> {
+  await tx
+    .insertInto('objections')
+    .values(
+      objections.map((o) => ({
+        campaign_id: campaignId,
+        objection_id: o.objectionId,
+        person_id: o.personId,
+        received_at: details.receivedAt,
+        method: details.method,
+        note: details.note,
+        recorded_at: details.now,
+        recorded_by: JSON.stringify(details.actor),
+      })),
+    )
+    .execute();
+}
+
 async function addEntries(
   tx: Tx,
   campaignId: string,
@@ -75,30 +99,18 @@ export async function recordObjection(
     await authorize(tx, principal, campaignId, 'objections.record');
     const parsed = parseInput(objectionInputSchema, input);
     await lockPeople(tx, campaignId);
-    const exists = await tx
-      .selectFrom('people')
-      .select('person_id')
-      .where('campaign_id', '=', campaignId)
-      .where('person_id', '=', personId)
-      .executeTakeFirst();
-    if (!exists) throw notFound('person');
+    await findPersonOrThrow(tx, campaignId, personId);
     const now = nowOf(deps);
     const actor = actorOf(principal);
     const objectionId = uuidv7(now.getTime());
     const receivedAt = new Date(parsed.receivedAt);
-    await tx
-      .insertInto('objections')
-      .values({
-        campaign_id: campaignId,
-        objection_id: objectionId,
-        person_id: personId,
-        received_at: receivedAt,
-        method: parsed.method,
-        note: parsed.note,
-        recorded_at: now,
-        recorded_by: JSON.stringify(actor),
-      })
-      .execute();
+    await insertObjections(tx, campaignId, [{ objectionId, personId }], {
+      receivedAt,
+      method: parsed.method,
+      note: parsed.note,
+      now,
+      actor,
+    });
     const identifiers = await markObjected(tx, campaignId, [personId], receivedAt, now);
     const added = await addEntries(tx, campaignId, identifiers, objectionId, actor, now);
     await appendAuditEvent(
@@ -210,21 +222,13 @@ export async function recordObjectionByIdentifier(
       personId,
     }));
     const objectionId = objectionIds[0]!.objectionId;
-    await tx
-      .insertInto('objections')
-      .values(
-        objectionIds.map((o) => ({
-          campaign_id: campaignId,
-          objection_id: o.objectionId,
-          person_id: o.personId,
-          received_at: receivedAt,
-          method: parsed.method,
-          note: parsed.note,
-          recorded_at: now,
-          recorded_by: JSON.stringify(actor),
-        })),
-      )
-      .execute();
+    await insertObjections(tx, campaignId, objectionIds, {
+      receivedAt,
+      method: parsed.method,
+      note: parsed.note,
+      now,
+      actor,
+    });
     const personIdentifiers = await markObjected(tx, campaignId, matched, receivedAt, now);
     const added = await addEntries(tx, campaignId, [...identifiers, ...personIdentifiers], objectionId, actor, now);
     await appendAuditEvent(

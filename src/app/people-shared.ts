@@ -21,6 +21,24 @@ export async function lockPeople(tx: Tx, campaignId: string): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(hashtext(${`canvass.people:${campaignId}`}))`.execute(tx);
 }
 
+/** The person (their id and when they objected, if they did), or not found; `forUpdate` locks the row. */
+export async function findPersonOrThrow(
+  tx: Tx,
+  campaignId: string,
+  personId: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<{ person_id: string; objected_at: Date | null }> {
+  const person = await tx
+    .selectFrom('people')
+    .select(['person_id', 'objected_at'])
+    .where('campaign_id', '=', campaignId)
+    .where('person_id', '=', personId)
+    .$if(options.forUpdate === true, (q) => q.forUpdate())
+    .executeTakeFirst();
+  if (!person) throw notFound('person');
+  return person;
+}
+
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 const isoOf = (d: Date | string): string => new Date(d).toISOString();
 

@@ -544,32 +544,22 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
   const created: unknown[] = [];
   const updated: unknown[] = [];
   const sourceLinks: string[] = [];
+  const written = (person: PersonState) => ({
+    person_id: person.id,
+    first_name: person.firstName,
+    last_name: person.lastName,
+    email: person.email,
+    phone: person.phone,
+    postcode: person.postcode,
+    facts: person.add,
+    art14: person.setArt14,
+  });
   for (const person of people.values()) {
     if (!person.touched) continue;
     if (person.isNew) {
-      created.push({
-        person_id: person.id,
-        first_name: person.firstName,
-        last_name: person.lastName,
-        email: person.email,
-        phone: person.phone,
-        postcode: person.postcode,
-        facts: person.add,
-        art14: person.setArt14,
-      });
+      created.push(written(person));
     } else {
-      if (person.add.length > 0 || person.primaryChanged || person.setArt14) {
-        updated.push({
-          person_id: person.id,
-          first_name: person.firstName,
-          last_name: person.lastName,
-          email: person.email,
-          phone: person.phone,
-          postcode: person.postcode,
-          facts: person.add,
-          art14: person.setArt14,
-        });
-      }
+      if (person.add.length > 0 || person.primaryChanged || person.setArt14) updated.push(written(person));
       if (person.firstSourceId !== ctx.sourceId) sourceLinks.push(person.id);
     }
   }
@@ -631,6 +621,9 @@ async function linkNamed(
   now: string,
 ): Promise<void> {
   const ids = what === 'tag' ? ctx.tagIds : ctx.listIds;
+  const table = what === 'tag' ? sql.table('tags') : sql.table('lists');
+  const linkTable = what === 'tag' ? sql.table('person_tags') : sql.table('list_members');
+  const idColumn = what === 'tag' ? sql.ref('tag_id') : sql.ref('list_id');
   const missing = new Map<string, string>();
   for (const l of links) {
     const key = l.name.toLowerCase();
@@ -639,23 +632,13 @@ async function linkNamed(
   if (missing.size > 0) {
     const fresh = [...missing.values()].map((name) => ({ id: uuidv7(ctx.now.getTime()), name }));
     const json = JSON.stringify(fresh);
-    if (what === 'tag') {
-      await sql`INSERT INTO tags (campaign_id, tag_id, name)
-                SELECT ${ctx.campaignId}::uuid, x.id, x.name FROM json_to_recordset(${json}::json) AS x(id uuid, name text)
-                ON CONFLICT (campaign_id, lower(name)) DO NOTHING`.execute(tx);
-      const found = await sql<{ id: string; key: string }>`
-        SELECT tag_id AS id, lower(name) AS key FROM tags
-         WHERE campaign_id = ${ctx.campaignId} AND lower(name) = ANY(${[...missing.keys()]}::text[])`.execute(tx);
-      for (const r of found.rows) ids.set(r.key, r.id);
-    } else {
-      await sql`INSERT INTO lists (campaign_id, list_id, name)
-                SELECT ${ctx.campaignId}::uuid, x.id, x.name FROM json_to_recordset(${json}::json) AS x(id uuid, name text)
-                ON CONFLICT (campaign_id, lower(name)) DO NOTHING`.execute(tx);
-      const found = await sql<{ id: string; key: string }>`
-        SELECT list_id AS id, lower(name) AS key FROM lists
-         WHERE campaign_id = ${ctx.campaignId} AND lower(name) = ANY(${[...missing.keys()]}::text[])`.execute(tx);
-      for (const r of found.rows) ids.set(r.key, r.id);
-    }
+    await sql`INSERT INTO ${table} (campaign_id, ${idColumn}, name)
+              SELECT ${ctx.campaignId}::uuid, x.id, x.name FROM json_to_recordset(${json}::json) AS x(id uuid, name text)
+              ON CONFLICT (campaign_id, lower(name)) DO NOTHING`.execute(tx);
+    const found = await sql<{ id: string; key: string }>`
+      SELECT ${idColumn} AS id, lower(name) AS key FROM ${table}
+       WHERE campaign_id = ${ctx.campaignId} AND lower(name) = ANY(${[...missing.keys()]}::text[])`.execute(tx);
+    for (const r of found.rows) ids.set(r.key, r.id);
   }
   const rows = [
     ...new Map(
@@ -666,17 +649,10 @@ async function linkNamed(
     ).values(),
   ];
   const json = JSON.stringify(rows);
-  if (what === 'tag') {
-    await sql`INSERT INTO person_tags (campaign_id, tag_id, person_id, provenance_id, added_at)
-              SELECT ${ctx.campaignId}::uuid, x.id, x.person_id, ${provenanceId}::bigint, ${now}::timestamptz
-                FROM json_to_recordset(${json}::json) AS x(id uuid, person_id uuid)
-              ON CONFLICT (campaign_id, tag_id, person_id) DO NOTHING`.execute(tx);
-  } else {
-    await sql`INSERT INTO list_members (campaign_id, list_id, person_id, provenance_id, added_at)
-              SELECT ${ctx.campaignId}::uuid, x.id, x.person_id, ${provenanceId}::bigint, ${now}::timestamptz
-                FROM json_to_recordset(${json}::json) AS x(id uuid, person_id uuid)
-              ON CONFLICT (campaign_id, list_id, person_id) DO NOTHING`.execute(tx);
-  }
+  await sql`INSERT INTO ${linkTable} (campaign_id, ${idColumn}, person_id, provenance_id, added_at)
+            SELECT ${ctx.campaignId}::uuid, x.id, x.person_id, ${provenanceId}::bigint, ${now}::timestamptz
+              FROM json_to_recordset(${json}::json) AS x(id uuid, person_id uuid)
+            ON CONFLICT (campaign_id, ${idColumn}, person_id) DO NOTHING`.execute(tx);
 }
 
 /** The Art 14 due date for people of a source, or null when the person gave the data. */

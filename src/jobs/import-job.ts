@@ -12,7 +12,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { appendAuditEvent } from '../app/audit.js';
-import { fileDigest, IMPORT_JOB_NAME, type ImportOptions } from '../app/imports.js';
+import { dropImportUpload, fileDigest, IMPORT_JOB_NAME, type ImportOptions } from '../app/imports.js';
 import { suppressionHasher } from '../app/suppression.js';
 import type { Database } from '../db/client.js';
 import { inCampaign, type Tx } from '../db/scope.js';
@@ -188,11 +188,7 @@ async function finishImport(
     .where('campaign_id', '=', campaignId)
     .where('import_id', '=', importId)
     .execute();
-  await tx
-    .deleteFrom('import_uploads')
-    .where('campaign_id', '=', campaignId)
-    .where('import_id', '=', importId)
-    .execute();
+  await dropImportUpload(tx, campaignId, importId);
   await appendAuditEvent(tx, campaignId, IMPORT_ACTOR, {
     type: 'import.finished',
     data: { importId, status, summary: { ...tally } },

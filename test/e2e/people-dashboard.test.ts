@@ -46,6 +46,13 @@ describe('people, sources and imports in the dashboard (Chromium)', () => {
   const heading = () => page.getByRole('heading', { level: 1 });
   const nav = () => page.getByRole('navigation', { name: 'Campaign' });
   const status = () => page.getByRole('status').first();
+  /** A figure of an import's summary, by its label (Created, Merged, …). */
+  const summaryCount = (label: string) =>
+    page
+      .locator('.counts > div')
+      .filter({ has: page.getByText(label, { exact: true }) })
+      .locator('dd')
+      .textContent();
 
   let broken = false;
   beforeEach(({ skip, onTestFailed }) => {
@@ -200,16 +207,10 @@ describe('people, sources and imports in the dashboard (Chromium)', () => {
     await poll(() => page.getByRole('heading', { name: 'Warnings' }).count()).toBe(1);
     expect(await page.getByText('PURP-COMPATIBLE-REUSE').count()).toBe(1);
     await poll(() => page.getByText('Completed', { exact: true }).count()).toBe(1);
-    const count = (label: string) =>
-      page
-        .locator('.counts > div')
-        .filter({ has: page.getByText(label, { exact: true }) })
-        .locator('dd')
-        .textContent();
-    expect(await count('Created')).toBe('2');
-    expect(await count('Merged')).toBe('1');
-    expect(await count('Rejected')).toBe('1');
-    expect(await count('Suppressed')).toBe('0');
+    expect(await summaryCount('Created')).toBe('2');
+    expect(await summaryCount('Merged')).toBe('1');
+    expect(await summaryCount('Rejected')).toBe('1');
+    expect(await summaryCount('Suppressed')).toBe('0');
     const report = page.getByRole('link', { name: 'Download report (CSV)' });
     expect(await report.count()).toBe(1);
     const href = (await report.getAttribute('href')) ?? '';
@@ -343,14 +344,8 @@ describe('people, sources and imports in the dashboard (Chromium)', () => {
     await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
     await poll(() => page.getByText('Completed', { exact: true }).count()).toBe(1);
     expect(await page.getByText('TR-ART14-ONE-MONTH').count()).toBe(1);
-    const count = (label: string) =>
-      page
-        .locator('.counts > div')
-        .filter({ has: page.getByText(label, { exact: true }) })
-        .locator('dd')
-        .textContent();
-    expect(await count('Created')).toBe('1');
-    expect(await count('Suppressed')).toBe('1');
+    expect(await summaryCount('Created')).toBe('1');
+    expect(await summaryCount('Suppressed')).toBe('1');
     const href = (await page.getByRole('link', { name: 'Download report (CSV)' }).getAttribute('href')) ?? '';
     expect(await (await page.request.get(`${server.url}${href}`)).text()).toContain('DM-OBJECTION-ABSOLUTE');
     await expectAccessible(page, 'import page, with a suppressed row');
@@ -444,15 +439,7 @@ describe('people, sources and imports in the dashboard (Chromium)', () => {
         .poll(() => page.getByText('Cancelled', { exact: true }).count(), { timeout: 60_000, interval: 250 })
         .toBe(1);
       expect(await status().textContent()).toContain('Cancellation requested');
-      const created = Number(
-        (
-          (await page
-            .locator('.counts > div')
-            .filter({ has: page.getByText('Created', { exact: true }) })
-            .locator('dd')
-            .textContent()) ?? ''
-        ).replaceAll(',', ''),
-      );
+      const created = Number(((await summaryCount('Created')) ?? '').replaceAll(',', ''));
       expect(created).toBeGreaterThan(0);
       expect(created).toBeLessThan(40_000);
       expect(await page.getByRole('link', { name: 'Download report (CSV)' }).count()).toBe(1);

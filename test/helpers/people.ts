@@ -3,10 +3,53 @@
  * people created through the real createPerson use case, tags and lists inserted directly.
  */
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import type { AppDeps, Principal } from '../../src/app/context.js';
 import { createPerson, type PersonDetail } from '../../src/app/people.js';
 import { inCampaign } from '../../src/db/scope.js';
+import { AppError } from '../../src/domain/errors.js';
 import type { SourceType } from '../../src/domain/sources.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
+import { testDeps } from './factories.js';
+
+export interface TestContext {
+  /** This file's own database (set once beforeAll has run). */
+  readonly t: TestDatabase;
+  /** Application dependencies over it (set once beforeAll has run). */
+  readonly deps: AppDeps;
+}
+
+/** Gives the calling test file its own database: opened before all its tests, closed after. */
+export function useTestDatabase(): TestContext {
+  let t: TestDatabase | undefined;
+  let deps: AppDeps | undefined;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    deps = testDeps(t.db);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  return {
+    get t() {
+      return t!;
+    },
+    get deps() {
+      return deps!;
+    },
+  };
+}
+
+/** The AppError a promise rejects with (anything else is rethrown; fulfilling is a failure). */
+export async function caughtAppError(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected an AppError');
+}
 
 export async function insertSource(
   deps: AppDeps,

@@ -6,28 +6,17 @@
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../../src/app/audit.js';
 import { recordConsent } from '../../src/app/consent.js';
-import type { AppDeps } from '../../src/app/context.js';
 import { recordObjection } from '../../src/app/objections.js';
 import { getPerson } from '../../src/app/people.js';
 import { inCampaign } from '../../src/db/scope.js';
 import type { AppError } from '../../src/domain/errors.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { makeCampaign, testDeps, type TestCampaign } from '../helpers/factories.js';
-import { insertSource, makePerson } from '../helpers/people.js';
+import { makeCampaign, type TestCampaign } from '../helpers/factories.js';
+import { insertSource, makePerson, useTestDatabase } from '../helpers/people.js';
 
-let t: TestDatabase;
-let deps: AppDeps;
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  deps = testDeps(t.db);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const ctx = useTestDatabase();
 
 async function caught(p: Promise<unknown>): Promise<AppError | Error> {
   try {
@@ -39,9 +28,9 @@ async function caught(p: Promise<unknown>): Promise<AppError | Error> {
 }
 
 async function personIn(): Promise<{ tc: TestCampaign; personId: string }> {
-  const tc = await makeCampaign(deps);
-  const sourceId = await insertSource(deps, tc.campaign.id);
-  const p = await makePerson(deps, tc.owner.principal, tc.campaign.id, sourceId, { email: 'c@example.org' });
+  const tc = await makeCampaign(ctx.deps);
+  const sourceId = await insertSource(ctx.deps, tc.campaign.id);
+  const p = await makePerson(ctx.deps, tc.owner.principal, tc.campaign.id, sourceId, { email: 'c@example.org' });
   return { tc, personId: p.id };
 }
 
@@ -68,34 +57,40 @@ describe('consent ledger', () => {
     const { tc, personId } = await personIn();
     const c = tc.campaign.id;
     const o = tc.owner.principal;
-    const r1 = await recordConsent(deps, o, c, personId, grant('2026-11-10T00:00:00Z', ['email', 'sms']));
+    const r1 = await recordConsent(ctx.deps, o, c, personId, grant('2026-11-10T00:00:00Z', ['email', 'sms']));
     expect(r1.records.map((r) => r.channel)).toEqual(['email', 'sms']);
     // A withdrawal from earlier, entered late: history grows, state stays granted.
-    await recordConsent(deps, o, c, personId, withdraw('2026-11-05T00:00:00Z'));
-    let detail = await getPerson(deps, o, c, personId);
+    await recordConsent(ctx.deps, o, c, personId, withdraw('2026-11-05T00:00:00Z'));
+    let detail = await getPerson(ctx.deps, o, c, personId);
     expect(detail.consent.current.find((s) => s.channel === 'email')).toMatchObject({
       granted: true,
       recordId: r1.records[0]!.recordId,
     });
     expect(detail.consent.history.map((h) => h.action)).toEqual(['withdrawn', 'granted', 'granted']);
     // A later withdrawal wins.
-    const w = await recordConsent(deps, o, c, personId, withdraw('2026-11-20T00:00:00Z'));
-    detail = await getPerson(deps, o, c, personId);
+    const w = await recordConsent(ctx.deps, o, c, personId, withdraw('2026-11-20T00:00:00Z'));
+    detail = await getPerson(ctx.deps, o, c, personId);
     expect(detail.consent.current.map((s) => [s.channel, s.granted])).toEqual([
       ['email', false],
       ['sms', true],
     ]);
     expect(detail.consent.current[0]!.recordId).toBe(w.records[0]!.recordId);
     expect(detail.consent.history).toHaveLength(4);
-    const audit = await listAuditEvents(deps, o, c, {});
+    const audit = await listAuditEvents(ctx.deps, o, c, {});
     expect(audit.events.filter((e) => e.type === 'person.consent_recorded')).toHaveLength(3);
   });
 
   it('stores the exact wording once, keyed by its SHA-256', async () => {
     const { tc, personId } = await personIn();
-    await recordConsent(deps, tc.owner.principal, tc.campaign.id, personId, grant('2026-11-01T00:00:00Z'));
-    await recordConsent(deps, tc.owner.principal, tc.campaign.id, personId, grant('2026-11-02T00:00:00Z', ['post']));
-    const wordings = await inCampaign(deps.db, tc.campaign.id, (tx) =>
+    await recordConsent(ctx.deps, tc.owner.principal, tc.campaign.id, personId, grant('2026-11-01T00:00:00Z'));
+    await recordConsent(
+      ctx.deps,
+      tc.owner.principal,
+      tc.campaign.id,
+      personId,
+      grant('2026-11-02T00:00:00Z', ['post']),
+    );
+    const wordings = await inCampaign(ctx.deps.db, tc.campaign.id, (tx) =>
       tx.selectFrom('consent_wordings').select(['wording_hash', 'text']).execute(),
     );
     expect(wordings).toEqual([{ wording_hash: createHash('sha256').update(WORDING).digest('hex'), text: WORDING }]);
@@ -103,33 +98,33 @@ describe('consent ledger', () => {
 
   it('is append-only: the application role cannot UPDATE or DELETE a consent record', async () => {
     const { tc, personId } = await personIn();
-    await recordConsent(deps, tc.owner.principal, tc.campaign.id, personId, grant('2026-11-01T00:00:00Z'));
+    await recordConsent(ctx.deps, tc.owner.principal, tc.campaign.id, personId, grant('2026-11-01T00:00:00Z'));
     for (const statement of [
       sql`UPDATE consent_records SET action = 'withdrawn'`,
       sql`DELETE FROM consent_records`,
       sql`UPDATE consent_wordings SET text = 'something else'`,
     ]) {
-      const err = await caught(inCampaign(deps.db, tc.campaign.id, (tx) => statement.execute(tx)));
+      const err = await caught(inCampaign(ctx.deps.db, tc.campaign.id, (tx) => statement.execute(tx)));
       expect(err.message).toMatch(/permission denied/);
     }
-    const detail = await getPerson(deps, tc.owner.principal, tc.campaign.id, personId);
+    const detail = await getPerson(ctx.deps, tc.owner.principal, tc.campaign.id, personId);
     expect(detail.consent.history).toHaveLength(1);
   });
 
   it('requires the evidence of a grant (LB-CONSENT-EVIDENCE): wording, version, method, time', async () => {
     const { tc, personId } = await personIn();
     const { wording: _w, wordingVersion: _v, ...bare } = grant('2026-11-01T00:00:00Z');
-    const err = await caught(recordConsent(deps, tc.owner.principal, tc.campaign.id, personId, bare));
+    const err = await caught(recordConsent(ctx.deps, tc.owner.principal, tc.campaign.id, personId, bare));
     expect((err as AppError).code).toBe('validation_failed');
     const fields = ((err as AppError).details?.['issues'] as { field: string }[]).map((i) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['wording', 'wordingVersion']));
     const badChannel = await caught(
-      recordConsent(deps, tc.owner.principal, tc.campaign.id, personId, grant('2026-11-01T00:00:00Z', ['pigeon'])),
+      recordConsent(ctx.deps, tc.owner.principal, tc.campaign.id, personId, grant('2026-11-01T00:00:00Z', ['pigeon'])),
     );
     expect((badChannel as AppError).code).toBe('validation_failed');
     const missing = await caught(
       recordConsent(
-        deps,
+        ctx.deps,
         tc.owner.principal,
         tc.campaign.id,
         '00000000-0000-4000-8000-000000000000',
@@ -148,12 +143,12 @@ describe('DM-OBJECTION-ABSOLUTE and consent', () => {
   for (const row of table) {
     it(`DM-OBJECTION-ABSOLUTE: ${row.name}`, async () => {
       const { tc, personId } = await personIn();
-      await recordObjection(deps, tc.owner.principal, tc.campaign.id, personId, {
+      await recordObjection(ctx.deps, tc.owner.principal, tc.campaign.id, personId, {
         method: 'phone',
         receivedAt: '2026-11-15T09:00:00Z',
       });
       const input = row.action === 'granted' ? grant('2026-11-20T00:00:00Z') : withdraw('2026-11-20T00:00:00Z');
-      const attempt = recordConsent(deps, tc.owner.principal, tc.campaign.id, personId, input);
+      const attempt = recordConsent(ctx.deps, tc.owner.principal, tc.campaign.id, personId, input);
       if (!row.refused) {
         await expect(attempt).resolves.toMatchObject({ records: [{ channel: 'email' }] });
         return;
@@ -164,7 +159,7 @@ describe('DM-OBJECTION-ABSOLUTE and consent', () => {
         expect.objectContaining({ ruleId: 'DM-OBJECTION-ABSOLUTE', outcome: 'refuse', remedy: null }),
       ]);
       expect(err.message).toMatch(/does not support withdrawing an objection/);
-      const detail = await getPerson(deps, tc.owner.principal, tc.campaign.id, personId);
+      const detail = await getPerson(ctx.deps, tc.owner.principal, tc.campaign.id, personId);
       expect(detail.consent.history).toHaveLength(0);
     });
   }

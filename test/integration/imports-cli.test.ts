@@ -5,19 +5,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { makeCampaign, testDeps, type TestCampaign } from '../helpers/factories.js';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
 
 let t: TestDatabase;
 let tc: TestCampaign;
@@ -33,32 +24,30 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr, db: t.db, env: {}, stdin: Readable.from([]) });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (argv: string[]): Promise<CliResult> => runCli(t.db, argv);
+
+/** `canvass source create --json` in the test campaign, as its owner. */
+const createSource = (name: string, type: string, more: string[] = []): Promise<CliResult> =>
+  run([
+    'source',
+    'create',
+    '--campaign',
+    tc.campaign.id,
+    '--by',
+    tc.owner.email,
+    '--name',
+    name,
+    '--type',
+    type,
+    ...more,
+    '--json',
+  ]);
 
 describe('canvass source and canvass import', () => {
   it('creates a source, imports a file with the suggested mapping, and writes the report', async () => {
     const campaign = tc.campaign.id;
     const by = tc.owner.email;
-    const created = await run([
-      'source',
-      'create',
-      '--campaign',
-      campaign,
-      '--by',
-      by,
-      '--name',
-      'Street stall',
-      '--type',
-      'event',
-      '--lawful-basis',
-      'consent',
-      '--json',
-    ]);
+    const created = await createSource('Street stall', 'event', ['--lawful-basis', 'consent']);
     expect(created.code).toBe(0);
     const source = JSON.parse(created.stdout).source as { id: string; name: string };
     expect(source.name).toBe('Street stall');
@@ -107,19 +96,7 @@ describe('canvass source and canvass import', () => {
   it('prints each finding of a refused import and exits 1', async () => {
     const campaign = tc.campaign.id;
     const by = tc.owner.email;
-    const created = await run([
-      'source',
-      'create',
-      '--campaign',
-      campaign,
-      '--by',
-      by,
-      '--name',
-      'Scraped pages',
-      '--type',
-      'scraped_data',
-      '--json',
-    ]);
+    const created = await createSource('Scraped pages', 'scraped_data');
     const source = JSON.parse(created.stdout).source as { id: string };
     const file = join(dir, 'scraped.csv');
     writeFileSync(file, 'email\na@example.org\n');

@@ -21,6 +21,7 @@ import {
   readReport,
   runImport,
   startImportRunner,
+  startSuggested,
   upload,
   waitForImport,
 } from '../fixtures/imports/helpers.js';
@@ -110,14 +111,7 @@ describe('the messy file', () => {
     ]);
     expect(uploaded.import.status).toBe('uploaded');
 
-    const started = await startImport(
-      deps,
-      tc.owner.principal,
-      tc.campaign.id,
-      uploaded.import.id,
-      { mapping: uploaded.suggestedMapping },
-      runner,
-    );
+    const started = await startSuggested(deps, runner, tc.owner.principal, tc.campaign.id, uploaded);
     expect(started.status).toBe('queued');
     expect(started.jobId).toBeTruthy();
     const done = await waitForImport(deps, tc.owner.principal, tc.campaign.id, uploaded.import.id);
@@ -375,14 +369,7 @@ describe('cancelling an import', () => {
     let csv = 'email\n';
     for (let i = 0; i < 40_000; i++) csv += `c${i}@example.org\n`;
     const uploaded = await upload(deps, tc.owner.principal, tc.campaign.id, source.id, csv);
-    const started = await startImport(
-      deps,
-      tc.owner.principal,
-      tc.campaign.id,
-      uploaded.import.id,
-      { mapping: uploaded.suggestedMapping },
-      runner,
-    );
+    const started = await startSuggested(deps, runner, tc.owner.principal, tc.campaign.id, uploaded);
     await waitFor(
       () => getImport(deps, tc.owner.principal, tc.campaign.id, started.id),
       (v) => (v.summary?.total ?? 0) > 0,

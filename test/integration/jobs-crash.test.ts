@@ -7,7 +7,6 @@
  * On PGlite the database is an on-disk directory, which only one process may open at a
  * time: the test closes it before the child opens it and opens it again after the kill.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 import { installJobSchema } from '../../src/jobs/boss.js';
 import { createJobRunner, type JobRunner } from '../../src/jobs/runner.js';
+import { runChildUntilHang, type HungChild } from '../helpers/crash-child.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';
 import {
   auditTypes,
@@ -34,7 +34,6 @@ import {
   waitFor,
 } from '../fixtures/job-helpers.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHILD = fileURLToPath(new URL('../fixtures/job-crash-child.ts', import.meta.url));
 const ITEMS = 100;
 const HANG_AFTER = 40;
@@ -45,38 +44,12 @@ afterEach(async () => {
 });
 
 /** Starts the child and resolves once it has checkpointed and hangs; returns how far it got. */
-function runChildUntilHang(env: Record<string, string>): Promise<{ done: number; kill: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, CRASH_HANG_AFTER: String(HANG_AFTER) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const kill = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
-  };
-  cleanups.push(kill);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`the child never hung; stdout: ${stdout}; stderr: ${stderr}`)),
-      25_000,
-    );
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /HANG (\d+)/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ done: Number(match[1]), kill });
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the child exited early (${code ?? signal}); stdout: ${stdout}; stderr: ${stderr}`));
-    });
+function runChild(env: Record<string, string>): Promise<HungChild> {
+  return runChildUntilHang({
+    script: CHILD,
+    env: { ...env, CRASH_HANG_AFTER: String(HANG_AFTER) },
+    timeoutMs: 25_000,
+    cleanups,
   });
 }
 
@@ -124,7 +97,7 @@ it('resumes a job from its checkpoint after its process is killed, processing ea
   });
   if (!usingPostgres) await db.close(); // the child opens the directory next
 
-  const child = await runChildUntilHang(childEnv);
+  const child = await runChild(childEnv);
   expect(child.done).toBe(HANG_AFTER);
   await child.kill();
 

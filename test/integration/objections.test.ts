@@ -5,64 +5,42 @@
  * entries (and says so), so the objector can never be added back. Runs on PGlite and PostgreSQL.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../../src/app/audit.js';
 import { recordConsent } from '../../src/app/consent.js';
-import type { AppDeps } from '../../src/app/context.js';
 import { erasePerson } from '../../src/app/erasure.js';
 import { recordObjection, recordObjectionByIdentifier } from '../../src/app/objections.js';
 import { createPerson, getPerson } from '../../src/app/people.js';
 import { suppressionHasher } from '../../src/app/suppression.js';
 import { inCampaign } from '../../src/db/scope.js';
-import { AppError } from '../../src/domain/errors.js';
 import { namePostcodeKey } from '../../src/domain/suppression.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { addMember, makeCampaign, testDeps, type TestCampaign } from '../helpers/factories.js';
-import { insertSource, listPerson, makePerson, tagPerson } from '../helpers/people.js';
+import { addMember, makeCampaign, type TestCampaign } from '../helpers/factories.js';
+import { caughtAppError, insertSource, listPerson, makePerson, tagPerson, useTestDatabase } from '../helpers/people.js';
 
-let t: TestDatabase;
-let deps: AppDeps;
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  deps = testDeps(t.db);
-});
-afterAll(async () => {
-  await t?.close();
-});
-
-async function caught(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
+const ctx = useTestDatabase();
 
 const RECEIVED = '2026-11-20T09:00:00Z';
 
 async function setup(): Promise<{ tc: TestCampaign; sourceId: string }> {
-  const tc = await makeCampaign(deps);
-  return { tc, sourceId: await insertSource(deps, tc.campaign.id) };
+  const tc = await makeCampaign(ctx.deps);
+  return { tc, sourceId: await insertSource(ctx.deps, tc.campaign.id) };
 }
 
 async function suppressionRows(campaignId: string): Promise<{ kind: string; key_hash: string; reason: string }[]> {
-  return inCampaign(deps.db, campaignId, (tx) =>
+  return inCampaign(ctx.deps.db, campaignId, (tx) =>
     tx.selectFrom('suppressions').select(['kind', 'key_hash', 'reason']).orderBy('kind').execute(),
   );
 }
 
 async function expectedHashes(campaignId: string, ids: [string, string][]): Promise<string[]> {
-  return inCampaign(deps.db, campaignId, async (tx) => {
+  return inCampaign(ctx.deps.db, campaignId, async (tx) => {
     const hasher = await suppressionHasher(tx, campaignId);
     return ids.map(([kind, value]) => hasher.hash(kind as 'email', value));
   });
 }
 
 async function addIdentifier(campaignId: string, personId: string, kind: 'email' | 'phone', value: string) {
-  await inCampaign(deps.db, campaignId, (tx) =>
+  await inCampaign(ctx.deps.db, campaignId, (tx) =>
     tx.insertInto('person_identifiers').values({ campaign_id: campaignId, kind, value, person_id: personId }).execute(),
   );
 }
@@ -71,7 +49,7 @@ describe('recordObjection (DM-SUPPRESSION)', () => {
   it('DM-SUPPRESSION: keeps one keyed-hash entry per identifier of the person, and marks them objected', async () => {
     const { tc, sourceId } = await setup();
     const c = tc.campaign.id;
-    const p = await makePerson(deps, tc.owner.principal, c, sourceId, {
+    const p = await makePerson(ctx.deps, tc.owner.principal, c, sourceId, {
       firstName: 'Ann',
       lastName: "O'Neill",
       email: 'ann@example.org',
@@ -79,7 +57,7 @@ describe('recordObjection (DM-SUPPRESSION)', () => {
       postcode: 'SW1A 1AA',
     });
     await addIdentifier(c, p.id, 'email', 'ann.work@example.org');
-    const result = await recordObjection(deps, tc.owner.principal, c, p.id, {
+    const result = await recordObjection(ctx.deps, tc.owner.principal, c, p.id, {
       method: 'email',
       receivedAt: RECEIVED,
       note: 'replied STOP',
@@ -96,16 +74,19 @@ describe('recordObjection (DM-SUPPRESSION)', () => {
     expect(rows.every((r) => r.reason === 'objection')).toBe(true);
     // Nothing in the clear.
     expect(JSON.stringify(rows)).not.toMatch(/ann|7911/i);
-    const detail = await getPerson(deps, tc.owner.principal, c, p.id);
+    const detail = await getPerson(ctx.deps, tc.owner.principal, c, p.id);
     expect(detail.objected).toBe(true);
     expect(detail.objectedAt).toBe(new Date(RECEIVED).toISOString());
     expect(detail.objections).toEqual([
       expect.objectContaining({ id: result.objectionId, method: 'email', note: 'replied STOP' }),
     ]);
     // A second objection adds no duplicate entries.
-    const again = await recordObjection(deps, tc.owner.principal, c, p.id, { method: 'phone', receivedAt: RECEIVED });
+    const again = await recordObjection(ctx.deps, tc.owner.principal, c, p.id, {
+      method: 'phone',
+      receivedAt: RECEIVED,
+    });
     expect(again.suppressionEntriesAdded).toBe(0);
-    const audit = await listAuditEvents(deps, tc.owner.principal, c, {});
+    const audit = await listAuditEvents(ctx.deps, tc.owner.principal, c, {});
     expect(audit.events.filter((e) => e.type === 'person.objection_recorded')).toHaveLength(2);
   });
 
@@ -113,39 +94,39 @@ describe('recordObjection (DM-SUPPRESSION)', () => {
     const { tc, sourceId } = await setup();
     const c = tc.campaign.id;
     const o = tc.owner.principal;
-    const held = await makePerson(deps, o, c, sourceId, { email: 'held@example.org', phone: '07911 123458' });
-    const byName = await makePerson(deps, o, c, sourceId, {
+    const held = await makePerson(ctx.deps, o, c, sourceId, { email: 'held@example.org', phone: '07911 123458' });
+    const byName = await makePerson(ctx.deps, o, c, sourceId, {
       firstName: 'Huw',
       lastName: 'Price',
       postcode: 'CF10 1AA',
     });
-    const r1 = await recordObjectionByIdentifier(deps, o, c, {
+    const r1 = await recordObjectionByIdentifier(ctx.deps, o, c, {
       phone: '+44 7911 123458',
       method: 'phone',
       receivedAt: RECEIVED,
     });
     expect(r1.peopleMarked).toEqual([held.id]);
     expect(r1.suppressionEntriesAdded).toBe(2); // the phone, and the person's email
-    await expect(makePerson(deps, o, c, sourceId, { email: 'HELD@example.org' })).rejects.toMatchObject({
+    await expect(makePerson(ctx.deps, o, c, sourceId, { email: 'HELD@example.org' })).rejects.toMatchObject({
       code: 'rule_refused',
     });
 
-    const r2 = await recordObjectionByIdentifier(deps, o, c, {
+    const r2 = await recordObjectionByIdentifier(ctx.deps, o, c, {
       name: 'HUW  PRICE',
       postcode: 'cf101aa',
       method: 'letter',
       receivedAt: RECEIVED,
     });
     expect(r2.peopleMarked).toEqual([byName.id]);
-    expect((await getPerson(deps, o, c, byName.id)).objected).toBe(true);
+    expect((await getPerson(ctx.deps, o, c, byName.id)).objected).toBe(true);
 
-    const r3 = await recordObjectionByIdentifier(deps, o, c, {
+    const r3 = await recordObjectionByIdentifier(ctx.deps, o, c, {
       email: 'Stranger@Example.org',
       method: 'email',
       receivedAt: RECEIVED,
     });
     expect(r3).toMatchObject({ peopleMarked: [], suppressionEntriesAdded: 1 });
-    await expect(makePerson(deps, o, c, sourceId, { email: 'stranger@example.org' })).rejects.toMatchObject({
+    await expect(makePerson(ctx.deps, o, c, sourceId, { email: 'stranger@example.org' })).rejects.toMatchObject({
       code: 'rule_refused',
     });
   });
@@ -160,8 +141,8 @@ describe('recordObjection (DM-SUPPRESSION)', () => {
       [{ name: 'Ann Smith', postcode: 'nowhere' }, 'postcode'],
     ];
     for (const [ids, field] of cases) {
-      const err = await caught(
-        recordObjectionByIdentifier(deps, tc.owner.principal, tc.campaign.id, {
+      const err = await caughtAppError(
+        recordObjectionByIdentifier(ctx.deps, tc.owner.principal, tc.campaign.id, {
           ...ids,
           method: 'email',
           receivedAt: RECEIVED,
@@ -177,18 +158,18 @@ describe('recordObjection (DM-SUPPRESSION)', () => {
 async function rowsReferencing(personId: string): Promise<Record<string, number>> {
   const tables = await sql<{ table_name: string }>`
     SELECT table_name FROM information_schema.columns
-     WHERE table_schema = 'public' AND column_name = 'person_id'`.execute(t.owner.kysely);
+     WHERE table_schema = 'public' AND column_name = 'person_id'`.execute(ctx.t.owner.kysely);
   const out: Record<string, number> = {};
   for (const { table_name } of tables.rows) {
     const r = await sql<{
       n: number | string;
-    }>`SELECT count(*) AS n FROM ${sql.table(table_name)} WHERE person_id = ${personId}`.execute(t.owner.kysely);
+    }>`SELECT count(*) AS n FROM ${sql.table(table_name)} WHERE person_id = ${personId}`.execute(ctx.t.owner.kysely);
     const n = Number(r.rows[0]!.n);
     if (n > 0) out[table_name] = n;
   }
   const facts = await sql<{
     n: number | string;
-  }>`SELECT count(*) AS n FROM people WHERE facts::text LIKE ${`%${personId}%`}`.execute(t.owner.kysely);
+  }>`SELECT count(*) AS n FROM people WHERE facts::text LIKE ${`%${personId}%`}`.execute(ctx.t.owner.kysely);
   if (Number(facts.rows[0]!.n) > 0) out['people.facts'] = Number(facts.rows[0]!.n);
   return out;
 }
@@ -198,7 +179,7 @@ describe('erasePerson', () => {
     const { tc, sourceId } = await setup();
     const c = tc.campaign.id;
     const o = tc.owner.principal;
-    const p = await makePerson(deps, o, c, sourceId, {
+    const p = await makePerson(ctx.deps, o, c, sourceId, {
       firstName: 'Eve',
       lastName: 'Adams',
       email: 'eve@example.org',
@@ -206,9 +187,9 @@ describe('erasePerson', () => {
       postcode: 'SW1A 2AA',
     });
     await addIdentifier(c, p.id, 'phone', '+447911123460');
-    await tagPerson(deps, c, p.id, 'Donor');
-    await listPerson(deps, c, p.id, 'Phone bank');
-    await recordConsent(deps, o, c, p.id, {
+    await tagPerson(ctx.deps, c, p.id, 'Donor');
+    await listPerson(ctx.deps, c, p.id, 'Phone bank');
+    await recordConsent(ctx.deps, o, c, p.id, {
       action: 'granted',
       purpose: 'news',
       channels: ['email'],
@@ -217,23 +198,27 @@ describe('erasePerson', () => {
       wordingVersion: '1',
       occurredAt: '2026-11-01T00:00:00Z',
     });
-    const objection = await recordObjection(deps, o, c, p.id, { method: 'email', receivedAt: RECEIVED, note: 'STOP' });
+    const objection = await recordObjection(ctx.deps, o, c, p.id, {
+      method: 'email',
+      receivedAt: RECEIVED,
+      note: 'STOP',
+    });
     const before = await suppressionRows(c);
     expect(before).toHaveLength(4);
 
-    const result = await erasePerson(deps, o, c, p.id, { reason: 'erasure request received 2026-11-28' });
+    const result = await erasePerson(ctx.deps, o, c, p.id, { reason: 'erasure request received 2026-11-28' });
     expect(result).toMatchObject({ personId: p.id, suppressionEntriesKept: 4 });
     expect(result.message).toBe(
       'Erased. 4 suppression entries were kept so that this person is never imported or contacted again (UK GDPR Art 21(3)); they are keyed hashes, not the identifiers.',
     );
     expect(await rowsReferencing(p.id)).toEqual({ erasures: 1 });
     expect(await suppressionRows(c)).toEqual(before);
-    const objections = await inCampaign(deps.db, c, (tx) =>
+    const objections = await inCampaign(ctx.deps.db, c, (tx) =>
       tx.selectFrom('objections').select(['objection_id', 'person_id', 'note']).execute(),
     );
     expect(objections).toEqual([{ objection_id: objection.objectionId, person_id: null, note: null }]);
-    expect((await caught(getPerson(deps, o, c, p.id))).code).toBe('not_found');
-    const audit = await listAuditEvents(deps, o, c, {});
+    expect((await caughtAppError(getPerson(ctx.deps, o, c, p.id))).code).toBe('not_found');
+    const audit = await listAuditEvents(ctx.deps, o, c, {});
     expect(audit.events.map((e) => e.type)).toContain('person.erased');
 
     // DM-OBJECTION-ABSOLUTE survives erasure: the same person cannot be added again by any identifier.
@@ -242,7 +227,7 @@ describe('erasePerson', () => {
       { phone: '07911 123460' },
       { firstName: 'eve', lastName: 'adams', postcode: 'sw1a2aa' },
     ]) {
-      const err = await caught(makePerson(deps, o, c, sourceId, fields));
+      const err = await caughtAppError(makePerson(ctx.deps, o, c, sourceId, fields));
       expect(err.code).toBe('rule_refused');
       expect(err.details?.['findings']).toEqual([expect.objectContaining({ ruleId: 'DM-OBJECTION-ABSOLUTE' })]);
     }
@@ -251,33 +236,37 @@ describe('erasePerson', () => {
   it('erasure alone does not suppress: a non-objector is erased with no entries, and the message says so', async () => {
     const { tc, sourceId } = await setup();
     const c = tc.campaign.id;
-    const p = await makePerson(deps, tc.owner.principal, c, sourceId, { email: 'plain@example.org' });
-    const result = await erasePerson(deps, tc.owner.principal, c, p.id, { reason: 'asked to be forgotten' });
+    const p = await makePerson(ctx.deps, tc.owner.principal, c, sourceId, { email: 'plain@example.org' });
+    const result = await erasePerson(ctx.deps, tc.owner.principal, c, p.id, { reason: 'asked to be forgotten' });
     expect(result.suppressionEntriesKept).toBe(0);
     expect(result.message).toMatch(/No suppression entries were kept: this person had not objected/);
     expect(await suppressionRows(c)).toEqual([]);
     expect(await rowsReferencing(p.id)).toEqual({ erasures: 1 });
     await expect(
-      createPerson(deps, tc.owner.principal, c, { sourceId, email: 'plain@example.org' }),
+      createPerson(ctx.deps, tc.owner.principal, c, { sourceId, email: 'plain@example.org' }),
     ).resolves.toMatchObject({ email: 'plain@example.org' });
   });
 
   it('needs people.erase (owner, data manager, DPO) and a reason', async () => {
     const { tc, sourceId } = await setup();
     const c = tc.campaign.id;
-    const p = await makePerson(deps, tc.owner.principal, c, sourceId, { email: 'e@example.org' });
+    const p = await makePerson(ctx.deps, tc.owner.principal, c, sourceId, { email: 'e@example.org' });
     for (const role of ['volunteer', 'organiser'] as const) {
-      const member = await addMember(deps, tc, role);
-      expect((await caught(erasePerson(deps, member.principal, c, p.id, { reason: 'x' }))).code).toBe('forbidden');
+      const member = await addMember(ctx.deps, tc, role);
+      expect((await caughtAppError(erasePerson(ctx.deps, member.principal, c, p.id, { reason: 'x' }))).code).toBe(
+        'forbidden',
+      );
     }
-    expect((await caught(erasePerson(deps, tc.owner.principal, c, p.id, { reason: ' ' }))).code).toBe(
+    expect((await caughtAppError(erasePerson(ctx.deps, tc.owner.principal, c, p.id, { reason: ' ' }))).code).toBe(
       'validation_failed',
     );
-    const dpo = await addMember(deps, tc, 'dpo');
-    await expect(erasePerson(deps, dpo.principal, c, p.id, { reason: 'request' })).resolves.toMatchObject({
+    const dpo = await addMember(ctx.deps, tc, 'dpo');
+    await expect(erasePerson(ctx.deps, dpo.principal, c, p.id, { reason: 'request' })).resolves.toMatchObject({
       personId: p.id,
     });
-    expect((await caught(erasePerson(deps, dpo.principal, c, p.id, { reason: 'again' }))).code).toBe('not_found');
+    expect((await caughtAppError(erasePerson(ctx.deps, dpo.principal, c, p.id, { reason: 'again' }))).code).toBe(
+      'not_found',
+    );
   });
 });
 
@@ -360,19 +349,23 @@ describe('rule table: DM-OBJECTION-ABSOLUTE and DM-SUPPRESSION', () => {
       const c = tc.campaign.id;
       const o = tc.owner.principal;
       if (row.objection === 'identifier') {
-        await recordObjectionByIdentifier(deps, o, c, { phone: person.phone, method: 'phone', receivedAt: RECEIVED });
+        await recordObjectionByIdentifier(ctx.deps, o, c, {
+          phone: person.phone,
+          method: 'phone',
+          receivedAt: RECEIVED,
+        });
       } else {
-        const p = await makePerson(deps, o, c, sourceId, person);
+        const p = await makePerson(ctx.deps, o, c, sourceId, person);
         if (row.objection === 'person')
-          await recordObjection(deps, o, c, p.id, { method: 'email', receivedAt: RECEIVED });
-        if (row.erase) await erasePerson(deps, o, c, p.id, { reason: 'request' });
+          await recordObjection(ctx.deps, o, c, p.id, { method: 'email', receivedAt: RECEIVED });
+        if (row.erase) await erasePerson(ctx.deps, o, c, p.id, { reason: 'request' });
       }
-      const attempt = makePerson(deps, o, c, sourceId, row.reAdd);
+      const attempt = makePerson(ctx.deps, o, c, sourceId, row.reAdd);
       if (row.expected === 'allowed') {
         await expect(attempt).resolves.toMatchObject({ objected: false });
         return;
       }
-      const err = await caught(attempt);
+      const err = await caughtAppError(attempt);
       expect(err.code).toBe('rule_refused');
       expect(err.details?.['findings']).toEqual([
         expect.objectContaining({ ruleId: 'DM-OBJECTION-ABSOLUTE', citation: 'UK GDPR Art 21(2)–(3)', remedy: null }),

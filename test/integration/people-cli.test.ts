@@ -2,39 +2,14 @@
  * `canvass people find`, `canvass object` and `canvass erase`, run in-process through main()
  * against this file's own database.
  */
-import { Readable, Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../src/app/context.js';
-import { main } from '../../src/cli/main.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { makeCampaign, testDeps } from '../helpers/factories.js';
-import { insertSource, makePerson } from '../helpers/people.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { makeCampaign } from '../helpers/factories.js';
+import { insertSource, makePerson, useTestDatabase } from '../helpers/people.js';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
+const ctx = useTestDatabase();
 
-let t: TestDatabase;
-let deps: AppDeps;
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  deps = testDeps(t.db);
-});
-afterAll(async () => {
-  await t?.close();
-});
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr, db: t.db, env: {}, stdin: Readable.from([]) });
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (argv: string[]): Promise<CliResult> => runCli(ctx.t.db, argv);
 
 const json = (text: string): Record<string, unknown> => {
   const lines = text.trim().split('\n');
@@ -44,16 +19,16 @@ const json = (text: string): Record<string, unknown> => {
 
 describe('people CLI', () => {
   it('finds people, records an objection by email, and erases with --yes, saying the entries were kept', async () => {
-    const tc = await makeCampaign(deps);
+    const tc = await makeCampaign(ctx.deps);
     const c = tc.campaign.id;
-    const sourceId = await insertSource(deps, c);
-    const ann = await makePerson(deps, tc.owner.principal, c, sourceId, {
+    const sourceId = await insertSource(ctx.deps, c);
+    const ann = await makePerson(ctx.deps, tc.owner.principal, c, sourceId, {
       firstName: 'Ann',
       lastName: 'Smith',
       email: 'ann@example.org',
       postcode: 'SW1A 1AA',
     });
-    await makePerson(deps, tc.owner.principal, c, sourceId, {
+    await makePerson(ctx.deps, tc.owner.principal, c, sourceId, {
       firstName: 'Bob',
       lastName: 'Jones',
       email: 'bob@example.org',
@@ -129,10 +104,10 @@ describe('people CLI', () => {
   });
 
   it('object needs exactly one way to name the objector; by person id it reports the entries', async () => {
-    const tc = await makeCampaign(deps);
+    const tc = await makeCampaign(ctx.deps);
     const c = tc.campaign.id;
-    const sourceId = await insertSource(deps, c);
-    const p = await makePerson(deps, tc.owner.principal, c, sourceId, { phone: '07911 123456' });
+    const sourceId = await insertSource(ctx.deps, c);
+    const p = await makePerson(ctx.deps, tc.owner.principal, c, sourceId, { phone: '07911 123456' });
     const none = await run(['object', '--campaign', c, '--by', tc.owner.email, '--method', 'phone']);
     expect(none.code).toBe(2);
     const both = await run([

@@ -3,7 +3,7 @@
  * with provenance, search with every filter and keyset pagination, Art 14 notices, tags and
  * lists, and permissions. Runs on PGlite and PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../../src/app/audit.js';
 import { recordConsent } from '../../src/app/consent.js';
 import { recordObjection, recordObjectionByIdentifier } from '../../src/app/objections.js';
@@ -16,43 +16,21 @@ import {
   listTags,
   recordArt14Notice,
 } from '../../src/app/people.js';
-import type { AppDeps } from '../../src/app/context.js';
-import { AppError } from '../../src/domain/errors.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { addMember, makeCampaign, testDeps, type TestCampaign } from '../helpers/factories.js';
-import { insertSource, listPerson, makePerson, tagPerson } from '../helpers/people.js';
+import { addMember, makeCampaign, type TestCampaign } from '../helpers/factories.js';
+import { caughtAppError, insertSource, listPerson, makePerson, tagPerson, useTestDatabase } from '../helpers/people.js';
 
-let t: TestDatabase;
-let deps: AppDeps;
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  deps = testDeps(t.db);
-});
-afterAll(async () => {
-  await t?.close();
-});
-
-async function caught(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
+const ctx = useTestDatabase();
 
 async function setup(): Promise<{ tc: TestCampaign; sourceId: string }> {
-  const tc = await makeCampaign(deps);
-  const sourceId = await insertSource(deps, tc.campaign.id, { name: 'Street stall', type: 'canvass' });
+  const tc = await makeCampaign(ctx.deps);
+  const sourceId = await insertSource(ctx.deps, tc.campaign.id, { name: 'Street stall', type: 'canvass' });
   return { tc, sourceId };
 }
 
 describe('createPerson', () => {
   it('stores normalized identifiers, every value with its provenance, and audits person.created', async () => {
     const { tc, sourceId } = await setup();
-    const person = await createPerson(deps, tc.owner.principal, tc.campaign.id, {
+    const person = await createPerson(ctx.deps, tc.owner.principal, tc.campaign.id, {
       sourceId,
       firstName: 'Ann',
       lastName: "O'Neill",
@@ -95,37 +73,37 @@ describe('createPerson', () => {
       });
     }
     expect(person.sources).toEqual([{ id: sourceId, name: 'Street stall', type: 'canvass', first: true }]);
-    const audit = await listAuditEvents(deps, tc.owner.principal, tc.campaign.id, {});
+    const audit = await listAuditEvents(ctx.deps, tc.owner.principal, tc.campaign.id, {});
     expect(audit.events.map((e) => e.type)).toContain('person.created');
   });
 
   it('starts the Art 14 clock for a third-party source (TR-ART14-ONE-MONTH) and records the notice', async () => {
-    const tc = await makeCampaign(deps);
-    const sourceId = await insertSource(deps, tc.campaign.id, { type: 'data_broker' });
-    const person = await makePerson(deps, tc.owner.principal, tc.campaign.id, sourceId, { email: 'b@example.org' });
+    const tc = await makeCampaign(ctx.deps);
+    const sourceId = await insertSource(ctx.deps, tc.campaign.id, { type: 'data_broker' });
+    const person = await makePerson(ctx.deps, tc.owner.principal, tc.campaign.id, sourceId, { email: 'b@example.org' });
     expect(person.art14.status).toBe('due');
     expect(new Date(person.art14.dueAt!).getTime() - new Date(person.createdAt).getTime()).toBe(30 * 86_400_000);
     const sentAt = new Date().toISOString();
-    const after = await recordArt14Notice(deps, tc.owner.principal, tc.campaign.id, person.id, {
+    const after = await recordArt14Notice(ctx.deps, tc.owner.principal, tc.campaign.id, person.id, {
       sentAt,
       method: 'letter',
     });
     expect(after.art14).toMatchObject({ status: 'notified', notifiedAt: sentAt });
-    const err = await caught(
-      recordArt14Notice(deps, tc.owner.principal, tc.campaign.id, person.id, { sentAt: 'yesterday', method: 'x' }),
+    const err = await caughtAppError(
+      recordArt14Notice(ctx.deps, tc.owner.principal, tc.campaign.id, person.id, { sentAt: 'yesterday', method: 'x' }),
     );
     expect(err.code).toBe('validation_failed');
   });
 
   it('refuses an objector (DM-OBJECTION-ABSOLUTE), naming the rule and citation', async () => {
     const { tc, sourceId } = await setup();
-    await recordObjectionByIdentifier(deps, tc.owner.principal, tc.campaign.id, {
+    await recordObjectionByIdentifier(ctx.deps, tc.owner.principal, tc.campaign.id, {
       email: 'objector@example.org',
       method: 'email',
       receivedAt: new Date().toISOString(),
     });
-    const err = await caught(
-      makePerson(deps, tc.owner.principal, tc.campaign.id, sourceId, { email: 'OBJECTOR@example.org ' }),
+    const err = await caughtAppError(
+      makePerson(ctx.deps, tc.owner.principal, tc.campaign.id, sourceId, { email: 'OBJECTOR@example.org ' }),
     );
     expect(err.code).toBe('rule_refused');
     expect(err.details?.['findings']).toEqual([
@@ -140,24 +118,24 @@ describe('createPerson', () => {
 
   it('names the existing person when an email or phone is already held (conflict)', async () => {
     const { tc, sourceId } = await setup();
-    const first = await makePerson(deps, tc.owner.principal, tc.campaign.id, sourceId, {
+    const first = await makePerson(ctx.deps, tc.owner.principal, tc.campaign.id, sourceId, {
       email: 'dup@example.org',
       phone: '07911 123457',
     });
-    const byEmail = await caught(
-      makePerson(deps, tc.owner.principal, tc.campaign.id, sourceId, { email: 'DUP@example.org' }),
+    const byEmail = await caughtAppError(
+      makePerson(ctx.deps, tc.owner.principal, tc.campaign.id, sourceId, { email: 'DUP@example.org' }),
     );
     expect(byEmail.code).toBe('conflict');
     expect(byEmail.details).toMatchObject({ personId: first.id, field: 'email' });
-    const byPhone = await caught(
-      makePerson(deps, tc.owner.principal, tc.campaign.id, sourceId, { phone: '+44 7911 123457' }),
+    const byPhone = await caughtAppError(
+      makePerson(ctx.deps, tc.owner.principal, tc.campaign.id, sourceId, { phone: '+44 7911 123457' }),
     );
     expect(byPhone.details).toMatchObject({ personId: first.id, field: 'phone' });
   });
 
   it('validates identifiers and the source', async () => {
     const { tc, sourceId } = await setup();
-    const archived = await insertSource(deps, tc.campaign.id, { archived: true });
+    const archived = await insertSource(ctx.deps, tc.campaign.id, { archived: true });
     const cases: [Record<string, unknown>, string][] = [
       [{ sourceId, email: 'not-an-email' }, 'email'],
       [{ sourceId, phone: '12' }, 'phone'],
@@ -168,7 +146,7 @@ describe('createPerson', () => {
       [{ email: 'x@example.org' }, 'sourceId'],
     ];
     for (const [input, field] of cases) {
-      const err = await caught(createPerson(deps, tc.owner.principal, tc.campaign.id, input));
+      const err = await caughtAppError(createPerson(ctx.deps, tc.owner.principal, tc.campaign.id, input));
       expect(err.code, JSON.stringify(input)).toBe('validation_failed');
       expect((err.details?.['issues'] as { field: string }[]).map((i) => i.field)).toContain(field);
     }
@@ -176,7 +154,7 @@ describe('createPerson', () => {
 
   it('lets a person in by name and postcode alone', async () => {
     const { tc, sourceId } = await setup();
-    const p = await makePerson(deps, tc.owner.principal, tc.campaign.id, sourceId, {
+    const p = await makePerson(ctx.deps, tc.owner.principal, tc.campaign.id, sourceId, {
       firstName: 'Nia',
       lastName: 'Jones',
       postcode: 'cf10 1aa',
@@ -188,18 +166,25 @@ describe('createPerson', () => {
 describe('permissions', () => {
   it('a volunteer may record an objection but not read, add or erase people; a non-member sees nothing', async () => {
     const { tc, sourceId } = await setup();
-    const person = await makePerson(deps, tc.owner.principal, tc.campaign.id, sourceId, { email: 'p@example.org' });
-    const volunteer = await addMember(deps, tc, 'volunteer');
-    expect((await caught(listPeople(deps, volunteer.principal, tc.campaign.id, {}))).code).toBe('forbidden');
-    expect((await caught(getPerson(deps, volunteer.principal, tc.campaign.id, person.id))).code).toBe('forbidden');
+    const person = await makePerson(ctx.deps, tc.owner.principal, tc.campaign.id, sourceId, { email: 'p@example.org' });
+    const volunteer = await addMember(ctx.deps, tc, 'volunteer');
+    expect((await caughtAppError(listPeople(ctx.deps, volunteer.principal, tc.campaign.id, {}))).code).toBe(
+      'forbidden',
+    );
+    expect((await caughtAppError(getPerson(ctx.deps, volunteer.principal, tc.campaign.id, person.id))).code).toBe(
+      'forbidden',
+    );
     expect(
-      (await caught(createPerson(deps, volunteer.principal, tc.campaign.id, { sourceId, email: 'q@example.org' })))
-        .code,
+      (
+        await caughtAppError(
+          createPerson(ctx.deps, volunteer.principal, tc.campaign.id, { sourceId, email: 'q@example.org' }),
+        )
+      ).code,
     ).toBe('forbidden');
     expect(
       (
-        await caught(
-          recordConsent(deps, volunteer.principal, tc.campaign.id, person.id, {
+        await caughtAppError(
+          recordConsent(ctx.deps, volunteer.principal, tc.campaign.id, person.id, {
             action: 'withdrawn',
             purpose: 'updates',
             channels: ['email'],
@@ -209,28 +194,32 @@ describe('permissions', () => {
         )
       ).code,
     ).toBe('forbidden');
-    const objection = await recordObjection(deps, volunteer.principal, tc.campaign.id, person.id, {
+    const objection = await recordObjection(ctx.deps, volunteer.principal, tc.campaign.id, person.id, {
       method: 'doorstep',
       receivedAt: new Date().toISOString(),
     });
     expect(objection.suppressionEntriesAdded).toBe(1);
-    const other = await makeCampaign(deps);
-    expect((await caught(listPeople(deps, other.owner.principal, tc.campaign.id, {}))).code).toBe('not_found');
-    expect((await caught(getPerson(deps, other.owner.principal, tc.campaign.id, person.id))).code).toBe('not_found');
+    const other = await makeCampaign(ctx.deps);
+    expect((await caughtAppError(listPeople(ctx.deps, other.owner.principal, tc.campaign.id, {}))).code).toBe(
+      'not_found',
+    );
+    expect((await caughtAppError(getPerson(ctx.deps, other.owner.principal, tc.campaign.id, person.id))).code).toBe(
+      'not_found',
+    );
   });
 });
 
 describe('getPerson', () => {
   it('shows tags, lists, consent (current and history with wording), objections, and audits the view', async () => {
     const { tc, sourceId } = await setup();
-    const p = await makePerson(deps, tc.owner.principal, tc.campaign.id, sourceId, {
+    const p = await makePerson(ctx.deps, tc.owner.principal, tc.campaign.id, sourceId, {
       firstName: 'Cai',
       lastName: 'Evans',
       email: 'cai@example.org',
     });
-    await tagPerson(deps, tc.campaign.id, p.id, 'Volunteer');
-    await listPerson(deps, tc.campaign.id, p.id, 'Leafleters');
-    await recordConsent(deps, tc.owner.principal, tc.campaign.id, p.id, {
+    await tagPerson(ctx.deps, tc.campaign.id, p.id, 'Volunteer');
+    await listPerson(ctx.deps, tc.campaign.id, p.id, 'Leafleters');
+    await recordConsent(ctx.deps, tc.owner.principal, tc.campaign.id, p.id, {
       action: 'granted',
       purpose: 'campaign_updates',
       channels: ['email', 'sms'],
@@ -239,7 +228,7 @@ describe('getPerson', () => {
       wordingVersion: 'v1',
       occurredAt: '2026-11-01T10:00:00Z',
     });
-    const detail = await getPerson(deps, tc.owner.principal, tc.campaign.id, p.id);
+    const detail = await getPerson(ctx.deps, tc.owner.principal, tc.campaign.id, p.id);
     expect(detail.tags.map((x) => x.name)).toEqual(['Volunteer']);
     expect(detail.lists.map((x) => x.name)).toEqual(['Leafleters']);
     expect(detail.consent.current.map((c) => [c.channel, c.granted])).toEqual([
@@ -255,9 +244,11 @@ describe('getPerson', () => {
       recordedBy: { type: 'user', id: tc.owner.principal.userId },
     });
     expect(detail.consent.history[0]!.wordingHash).toMatch(/^[0-9a-f]{64}$/);
-    const audit = await listAuditEvents(deps, tc.owner.principal, tc.campaign.id, {});
+    const audit = await listAuditEvents(ctx.deps, tc.owner.principal, tc.campaign.id, {});
     expect(audit.events.map((e) => e.type)).toContain('person.viewed');
-    expect((await caught(getPerson(deps, tc.owner.principal, tc.campaign.id, sourceId))).code).toBe('not_found');
+    expect((await caughtAppError(getPerson(ctx.deps, tc.owner.principal, tc.campaign.id, sourceId))).code).toBe(
+      'not_found',
+    );
   });
 });
 
@@ -277,32 +268,32 @@ describe('listPeople', () => {
 
   it('filters by every field and pages newest first with an opaque cursor', async () => {
     const { tc, sourceId } = await setup();
-    const other = await insertSource(deps, tc.campaign.id, { name: 'Petition', type: 'petition' });
+    const other = await insertSource(ctx.deps, tc.campaign.id, { name: 'Petition', type: 'petition' });
     const c = tc.campaign.id;
     const o = tc.owner.principal;
-    const ann = await makePerson(deps, o, c, sourceId, {
+    const ann = await makePerson(ctx.deps, o, c, sourceId, {
       firstName: 'Ann',
       lastName: 'Smith',
       email: 'ann@example.org',
       phone: '07911 200001',
       postcode: 'SW1A 1AA',
     });
-    const bob = await makePerson(deps, o, c, sourceId, {
+    const bob = await makePerson(ctx.deps, o, c, sourceId, {
       firstName: 'Bob',
       lastName: 'Smithson',
       email: 'bob@example.org',
       postcode: 'SW1A 2AA',
     });
-    const cat = await makePerson(deps, o, c, other, {
+    const cat = await makePerson(ctx.deps, o, c, other, {
       firstName: 'Cat',
       lastName: 'Jones',
       email: 'cat@example.org',
       postcode: 'CF10 1AA',
     });
-    await tagPerson(deps, c, ann.id, 'Donor');
-    await tagPerson(deps, c, cat.id, 'Donor');
-    await listPerson(deps, c, bob.id, 'Leafleters');
-    await recordConsent(deps, o, c, ann.id, {
+    await tagPerson(ctx.deps, c, ann.id, 'Donor');
+    await tagPerson(ctx.deps, c, cat.id, 'Donor');
+    await listPerson(ctx.deps, c, bob.id, 'Leafleters');
+    await recordConsent(ctx.deps, o, c, ann.id, {
       action: 'granted',
       purpose: 'updates',
       channels: ['email'],
@@ -311,17 +302,17 @@ describe('listPeople', () => {
       wordingVersion: '1',
       occurredAt: '2026-11-01T00:00:00Z',
     });
-    await recordConsent(deps, o, c, bob.id, {
+    await recordConsent(ctx.deps, o, c, bob.id, {
       action: 'withdrawn',
       purpose: 'updates',
       channels: ['email'],
       method: 'reply',
       occurredAt: '2026-11-01T00:00:00Z',
     });
-    await recordObjection(deps, o, c, cat.id, { method: 'email', receivedAt: new Date().toISOString() });
+    await recordObjection(ctx.deps, o, c, cat.id, { method: 'email', receivedAt: new Date().toISOString() });
 
     const ids = async (query: Record<string, unknown>): Promise<string[]> =>
-      (await listPeople(deps, o, c, query)).people.map((p) => p.id);
+      (await listPeople(ctx.deps, o, c, query)).people.map((p) => p.id);
     expect(await ids({})).toEqual([cat.id, bob.id, ann.id]);
     expect(await ids({ q: 'ANN@example.org' })).toEqual([ann.id]);
     expect(await ids({ q: '+447911200001' })).toEqual([ann.id]);
@@ -343,31 +334,31 @@ describe('listPeople', () => {
     expect(await ids({ q: 'nobody@example.org' })).toEqual([]);
     expect(await ids({ q: "100%_'" })).toEqual([]);
 
-    const page1 = await listPeople(deps, o, c, { limit: 2 });
+    const page1 = await listPeople(ctx.deps, o, c, { limit: 2 });
     expect(page1.people.map((p) => p.id)).toEqual([cat.id, bob.id]);
     expect(page1.people[0]).toMatchObject({ objected: true, art14Status: 'not_applicable' });
     expect(page1.nextCursor).toEqual(expect.any(String));
-    const page2 = await listPeople(deps, o, c, { limit: 2, after: page1.nextCursor });
+    const page2 = await listPeople(ctx.deps, o, c, { limit: 2, after: page1.nextCursor });
     expect(page2.people.map((p) => p.id)).toEqual([ann.id]);
     expect(page2.nextCursor).toBeNull();
 
-    expect((await caught(listPeople(deps, o, c, { after: 'garbage' }))).code).toBe('validation_failed');
-    expect((await caught(listPeople(deps, o, c, { limit: 201 }))).code).toBe('validation_failed');
+    expect((await caughtAppError(listPeople(ctx.deps, o, c, { after: 'garbage' }))).code).toBe('validation_failed');
+    expect((await caughtAppError(listPeople(ctx.deps, o, c, { limit: 201 }))).code).toBe('validation_failed');
   });
 
   it('lists tags and lists with counts', async () => {
     const { tc, sourceId } = await setup();
-    const a = await makePerson(deps, tc.owner.principal, tc.campaign.id, sourceId, { email: 'a@example.org' });
-    const b = await makePerson(deps, tc.owner.principal, tc.campaign.id, sourceId, { email: 'b@example.org' });
-    await tagPerson(deps, tc.campaign.id, a.id, 'Donor');
-    await tagPerson(deps, tc.campaign.id, b.id, 'Donor');
-    await tagPerson(deps, tc.campaign.id, b.id, 'Activist');
-    await listPerson(deps, tc.campaign.id, a.id, 'Phone bank');
-    expect(await listTags(deps, tc.owner.principal, tc.campaign.id)).toEqual([
+    const a = await makePerson(ctx.deps, tc.owner.principal, tc.campaign.id, sourceId, { email: 'a@example.org' });
+    const b = await makePerson(ctx.deps, tc.owner.principal, tc.campaign.id, sourceId, { email: 'b@example.org' });
+    await tagPerson(ctx.deps, tc.campaign.id, a.id, 'Donor');
+    await tagPerson(ctx.deps, tc.campaign.id, b.id, 'Donor');
+    await tagPerson(ctx.deps, tc.campaign.id, b.id, 'Activist');
+    await listPerson(ctx.deps, tc.campaign.id, a.id, 'Phone bank');
+    expect(await listTags(ctx.deps, tc.owner.principal, tc.campaign.id)).toEqual([
       { id: expect.any(String), name: 'Activist', people: 1 },
       { id: expect.any(String), name: 'Donor', people: 2 },
     ]);
-    expect(await listLists(deps, tc.owner.principal, tc.campaign.id)).toEqual([
+    expect(await listLists(ctx.deps, tc.owner.principal, tc.campaign.id)).toEqual([
       { id: expect.any(String), name: 'Phone bank', description: '', people: 1 },
     ]);
   });

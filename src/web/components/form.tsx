@@ -102,7 +102,7 @@ export function ErrorSummary({ form, extra }: { form: FormState; extra?: string 
   );
 }
 
-interface FieldShellProps {
+interface FieldProps {
   form: FormState;
   name: string;
   label: string;
@@ -118,31 +118,85 @@ export interface ControlProps {
   'aria-describedby': string | undefined;
 }
 
-function FieldShell({ form, name, label, hint, optional, children }: FieldShellProps): ReactNode {
+/** A field's id, its error, its hint and error paragraphs, and the aria-describedby that ties them to it. */
+function fieldParts(form: FormState, name: string, hint: string | undefined) {
   const id = form.fieldId(name);
   const error = form.errors.fields[name];
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  return {
+    id,
+    error,
+    describedBy: [hint && hintId, error && errorId].filter(Boolean).join(' ') || undefined,
+    messages: (
+      <>
+        {hint ? (
+          <p className="hint" id={hintId}>
+            {hint}
+          </p>
+        ) : null}
+        {error ? (
+          <p className="field-error" id={errorId}>
+            <span className="visually-hidden">Error: </span>
+            {error}
+          </p>
+        ) : null}
+      </>
+    ),
+  };
+}
+
+/** A labelled control with its hint and error, tied together with aria-describedby. */
+export function Field({ form, name, label, hint, optional, children }: FieldProps): ReactNode {
+  const { id, error, describedBy, messages } = fieldParts(form, name, hint);
   return (
     <div className={error ? 'field field-invalid' : 'field'}>
       <label htmlFor={id}>
         {label}
         {optional ? <span className="optional"> (optional)</span> : null}
       </label>
-      {hint ? (
-        <p className="hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={errorId}>
-          <span className="visually-hidden">Error: </span>
-          {error}
-        </p>
-      ) : null}
+      {messages}
       {children({ id, name, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
     </div>
+  );
+}
+
+/** A fieldset of checkboxes or radios; its error is tied to the group. */
+export function ChoiceGroup({
+  form,
+  name,
+  legend,
+  hint,
+  type,
+  options,
+  defaultValue,
+}: {
+  form: FormState;
+  name: string;
+  legend: string;
+  hint?: string;
+  type: 'checkbox' | 'radio';
+  options: readonly { value: string; label: string }[];
+  defaultValue?: readonly string[];
+}): ReactNode {
+  const { id, error, describedBy, messages } = fieldParts(form, name, hint);
+  return (
+    <fieldset className={error ? 'fieldset choices field-invalid' : 'fieldset choices'} aria-describedby={describedBy}>
+      <legend>{legend}</legend>
+      {messages}
+      {options.map((option) => (
+        <div className="choice" key={option.value}>
+          <input
+            type={type}
+            id={`${id}-${option.value}`}
+            name={name}
+            value={option.value}
+            defaultChecked={defaultValue?.includes(option.value)}
+          />
+          <label htmlFor={`${id}-${option.value}`}>{option.label}</label>
+        </div>
+      ))}
+    </fieldset>
   );
 }
 
@@ -152,7 +206,7 @@ interface TextFieldProps {
   label: string;
   hint?: string;
   optional?: boolean;
-  type?: 'text' | 'email' | 'password' | 'number';
+  type?: 'text' | 'email' | 'password' | 'number' | 'date' | 'datetime-local';
   autoComplete?: string;
   defaultValue?: string;
   inputMode?: 'numeric' | 'email' | 'text';
@@ -175,7 +229,7 @@ export function TextField(props: TextFieldProps): ReactNode {
     width = 'full',
   } = props;
   return (
-    <FieldShell form={form} name={name} label={label} hint={hint} optional={optional}>
+    <Field form={form} name={name} label={label} hint={hint} optional={optional}>
       {(control) => (
         <input
           {...control}
@@ -188,8 +242,13 @@ export function TextField(props: TextFieldProps): ReactNode {
           spellCheck={spellCheck}
         />
       )}
-    </FieldShell>
+    </Field>
   );
+}
+
+/** A date and time, to the minute, in local time. */
+export function DateTimeField(props: Omit<TextFieldProps, 'type' | 'width'>): ReactNode {
+  return <TextField {...props} type="datetime-local" width="medium" />;
 }
 
 interface TextAreaFieldProps {
@@ -214,7 +273,7 @@ export function TextAreaField({
   rows = 3,
 }: TextAreaFieldProps): ReactNode {
   return (
-    <FieldShell form={form} name={name} label={label} hint={hint} optional={optional}>
+    <Field form={form} name={name} label={label} hint={hint} optional={optional}>
       {(control) => (
         <textarea
           {...control}
@@ -225,7 +284,7 @@ export function TextAreaField({
           defaultValue={defaultValue}
         />
       )}
-    </FieldShell>
+    </Field>
   );
 }
 
@@ -237,6 +296,7 @@ interface SelectFieldProps {
   options: readonly { value: string; label: string }[];
   defaultValue?: string;
   placeholder?: string;
+  onChange?(value: string): void;
 }
 
 export function SelectField({
@@ -247,15 +307,17 @@ export function SelectField({
   options,
   defaultValue,
   placeholder,
+  onChange,
 }: SelectFieldProps): ReactNode {
   return (
-    <FieldShell form={form} name={name} label={label} hint={hint}>
+    <Field form={form} name={name} label={label} hint={hint}>
       {(control) => (
         <select
           {...control}
           className="input input-medium"
           required
           defaultValue={defaultValue ?? (placeholder ? '' : undefined)}
+          onChange={onChange && ((e) => onChange(e.target.value))}
         >
           {placeholder ? (
             <option value="" disabled>
@@ -269,7 +331,7 @@ export function SelectField({
           ))}
         </select>
       )}
-    </FieldShell>
+    </Field>
   );
 }
 

@@ -72,3 +72,31 @@ export function Loading({ what }: { what: string }): ReactNode {
     </p>
   );
 }
+
+/** A list's error, "Loading…" while it has not arrived, and `empty` (with `children`) when it has nothing in it. */
+export function ListState({
+  items,
+  error,
+  what,
+  empty,
+  children,
+}: {
+  items: readonly unknown[] | null;
+  error: string | null;
+  what: string;
+  empty: string;
+  children: ReactNode;
+}): ReactNode {
+  return (
+    <>
+      <ErrorNotice message={error} />
+      {items === null && !error ? <Loading what={what} /> : null}
+      {items && items.length === 0 ? (
+        <div className="empty-state">
+          <p className="empty-state-title">{empty}</p>
+          {children}
+        </div>
+      ) : null}
+    </>
+  );
+}

@@ -1,114 +1,10 @@
 /**
- * Pieces shared by the people, sources and imports pages: form fields the generic form
- * module does not have (any control, checkbox groups, yes/no radios, date and time), rule
+ * Pieces shared by the people, sources and imports pages: date and time values, rule
  * findings, a modal dialog, and the labels of person fields and statuses.
  */
 import { useEffect, useRef, type ReactNode } from 'react';
-import type { ControlProps, FormState } from './form.js';
 import type { Art14Status, Finding } from '../api.js';
 import { formatDateTime } from '../format.js';
-
-/** A labelled control with its hint and error, tied together with aria-describedby. */
-export function Field({
-  form,
-  name,
-  label,
-  hint,
-  optional,
-  children,
-}: {
-  form: FormState;
-  name: string;
-  label: string;
-  hint?: string | undefined;
-  optional?: boolean | undefined;
-  children: (control: ControlProps) => ReactNode;
-}): ReactNode {
-  const id = form.fieldId(name);
-  const error = form.errors.fields[name];
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  return (
-    <div className={error ? 'field field-invalid' : 'field'}>
-      <label htmlFor={id}>
-        {label}
-        {optional ? <span className="optional"> (optional)</span> : null}
-      </label>
-      {hint ? (
-        <p className="hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={errorId}>
-          <span className="visually-hidden">Error: </span>
-          {error}
-        </p>
-      ) : null}
-      {children({
-        id,
-        name,
-        'aria-invalid': error ? true : undefined,
-        'aria-describedby': [hintId, errorId].filter(Boolean).join(' ') || undefined,
-      })}
-    </div>
-  );
-}
-
-/** A fieldset of checkboxes or radios; its error is tied to the group. */
-export function ChoiceGroup({
-  form,
-  name,
-  legend,
-  hint,
-  type,
-  options,
-  defaultValue,
-}: {
-  form: FormState;
-  name: string;
-  legend: string;
-  hint?: string;
-  type: 'checkbox' | 'radio';
-  options: readonly { value: string; label: string }[];
-  defaultValue?: readonly string[];
-}): ReactNode {
-  const id = form.fieldId(name);
-  const error = form.errors.fields[name];
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  return (
-    <fieldset
-      className={error ? 'fieldset choices field-invalid' : 'fieldset choices'}
-      aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
-    >
-      <legend>{legend}</legend>
-      {hint ? (
-        <p className="hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={errorId}>
-          <span className="visually-hidden">Error: </span>
-          {error}
-        </p>
-      ) : null}
-      {options.map((option) => (
-        <div className="choice" key={option.value}>
-          <input
-            type={type}
-            id={`${id}-${option.value}`}
-            name={name}
-            value={option.value}
-            defaultChecked={defaultValue?.includes(option.value)}
-          />
-          <label htmlFor={`${id}-${option.value}`}>{option.label}</label>
-        </div>
-      ))}
-    </fieldset>
-  );
-}
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
@@ -123,36 +19,6 @@ export function isoFromLocal(value: string): string {
   if (!value) return '';
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? '' : date.toISOString();
-}
-
-export function DateTimeField({
-  form,
-  name,
-  label,
-  hint,
-  optional,
-  defaultValue,
-}: {
-  form: FormState;
-  name: string;
-  label: string;
-  hint?: string;
-  optional?: boolean;
-  defaultValue?: string;
-}): ReactNode {
-  return (
-    <Field form={form} name={name} label={label} hint={hint} optional={optional}>
-      {(control) => (
-        <input
-          {...control}
-          className="input input-medium"
-          type="datetime-local"
-          required={!optional}
-          defaultValue={defaultValue}
-        />
-      )}
-    </Field>
-  );
 }
 
 const OUTCOME_LABELS: Record<Finding['outcome'], string> = {

@@ -5,8 +5,17 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, type ConsentInput } from '../api.js';
 import { useCampaign } from '../campaign-context.js';
-import { ErrorSummary, SubmitButton, TextAreaField, TextField, textOf, useForm } from './form.js';
-import { ChoiceGroup, DateTimeField, Dialog, isoFromLocal, localNow } from './people-ui.js';
+import {
+  ChoiceGroup,
+  DateTimeField,
+  ErrorSummary,
+  SubmitButton,
+  TextAreaField,
+  TextField,
+  textOf,
+  useForm,
+} from './form.js';
+import { Dialog, isoFromLocal, localNow } from './people-ui.js';
 import { plural } from '../format.js';
 import { CONSENT_CHANNELS, CONSENT_CHANNEL_LABELS, type ConsentChannel } from '../../shared/labels.js';
 

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, describeError, type AuditEventView, type ChainVerification } from '../api.js';
 import { useCampaign } from '../campaign-context.js';
-import { TableRegion } from '../components/table-region.js';
+import { PagerButtons, TableRegion } from '../components/table-region.js';
 import { ErrorNotice, Loading, Page } from '../components/page.js';
 import { formatDateTime, plural, sentence } from '../format.js';
 import { AUDIT_EVENT_LABELS, JOB_STATUS_LABELS, roleLabel } from '../../shared/labels.js';
@@ -222,27 +222,13 @@ export function AuditPage(): ReactNode {
         <nav className="pager" aria-label="Audit trail pages">
           <p className="pager-info">{first && last ? `Events ${last.seq} to ${first.seq}` : ''}</p>
           {cursors.length > 1 || page.nextBefore !== null ? (
-            <div className="pager-buttons">
-              <button
-                type="button"
-                className="button button-secondary"
-                disabled={cursors.length < 2}
-                onClick={() => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c))}
-              >
-                Newer events
-              </button>
-              <button
-                type="button"
-                className="button button-secondary"
-                disabled={page.nextBefore === null}
-                onClick={() => {
-                  const next = page.nextBefore;
-                  if (next !== null) setCursors((c) => [...c, next]);
-                }}
-              >
-                Older events
-              </button>
-            </div>
+            <PagerButtons
+              cursors={cursors}
+              setCursors={setCursors}
+              next={page.nextBefore}
+              back="Newer events"
+              on="Older events"
+            />
           ) : null}
         </nav>
       ) : null}

@@ -16,18 +16,12 @@ import {
   type Source,
 } from '../api.js';
 import { useCampaign } from '../campaign-context.js';
-import { ErrorSummary, SubmitButton, textOf, useForm } from '../components/form.js';
-import { ErrorNotice, Loading, Page, StatusMessage } from '../components/page.js';
-import {
-  DateTimeField,
-  Field,
-  FindingsList,
-  isoFromLocal,
-  PERSON_FIELD_LABELS,
-  Time,
-} from '../components/people-ui.js';
+import { DateTimeField, ErrorSummary, Field, SelectField, SubmitButton, textOf, useForm } from '../components/form.js';
+import { ErrorNotice, ListState, Loading, Page, StatusMessage } from '../components/page.js';
+import { FindingsList, isoFromLocal, PERSON_FIELD_LABELS, Time } from '../components/people-ui.js';
 import { TableRegion } from '../components/table-region.js';
 import { plural, sentence } from '../format.js';
+import { useInterval, useLoad } from '../use-load.js';
 import { SOURCE_TYPE_LABELS, type ImportStatus } from '../../shared/labels.js';
 
 const STATUS_LABELS: Record<ImportStatus, string> = {
@@ -56,29 +50,10 @@ const COUNTS = [
 
 export function ImportsPage(): ReactNode {
   const { campaign, can } = useCampaign();
-  const [imports, setImports] = useState<ImportView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: imports, error, load } = useLoad(async () => (await api.imports(campaign.id)).imports, [campaign.id]);
   const base = `/c/${campaign.id}`;
 
-  const load = useCallback(async () => {
-    try {
-      setImports((await api.imports(campaign.id)).imports);
-      setError(null);
-    } catch (caught) {
-      setError(sentence(describeError(caught)));
-    }
-  }, [campaign.id]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const polling = imports?.some((i) => isActive(i.status)) ?? false;
-  useEffect(() => {
-    if (!polling) return;
-    const timer = window.setInterval(() => void load(), 2000);
-    return () => window.clearInterval(timer);
-  }, [polling, load]);
+  useInterval(imports?.some((i) => isActive(i.status)) ?? false, load, 2000);
 
   return (
     <Page
@@ -93,14 +68,9 @@ export function ImportsPage(): ReactNode {
         ) : null
       }
     >
-      <ErrorNotice message={error} />
-      {imports === null && !error ? <Loading what="imports" /> : null}
-      {imports && imports.length === 0 ? (
-        <div className="empty-state">
-          <p className="empty-state-title">No imports yet.</p>
-          <p>Import a CSV file of people from a source; the wizard shows the file before anything is stored.</p>
-        </div>
-      ) : null}
+      <ListState items={imports} error={error} what="imports" empty="No imports yet.">
+        <p>Import a CSV file of people from a source; the wizard shows the file before anything is stored.</p>
+      </ListState>
       {imports && imports.length > 0 ? (
         <TableRegion label="Imports table">
           <table className="table">
@@ -227,20 +197,17 @@ function UploadStep({ onUploaded }: { onUploaded(upload: ImportUpload): void }):
           >
             {(control) => <input {...control} type="file" className="input" accept=".csv,text/csv" required />}
           </Field>
-          <Field form={form} name="sourceId" label="Source" hint="Where the people in this file came from.">
-            {(control) => (
-              <select {...control} className="input input-medium" required defaultValue="">
-                <option value="" disabled>
-                  Choose a source
-                </option>
-                {sources.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.name} ({SOURCE_TYPE_LABELS[s.type] ?? s.type})
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField
+            form={form}
+            name="sourceId"
+            label="Source"
+            hint="Where the people in this file came from."
+            placeholder="Choose a source"
+            options={sources.map((s) => ({
+              value: s.id,
+              label: `${s.name} (${SOURCE_TYPE_LABELS[s.type] ?? s.type})`,
+            }))}
+          />
           <p className="hint">Not listed? {addSource}.</p>
           <div className="form-actions">
             <SubmitButton form={form}>{form.busy ? 'Uploading…' : 'Upload and preview'}</SubmitButton>
@@ -508,50 +475,39 @@ function progressText(progress: ImportView['progress']): string {
 export function ImportPage(): ReactNode {
   const { campaign, can } = useCampaign();
   const { importId = '' } = useParams();
-  const [imp, setImp] = useState<ImportView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const {
+    data: imp,
+    setData: setImp,
+    error,
+    setError,
+    load,
+  } = useLoad(async () => (await api.import(campaign.id, importId)).import, [campaign.id, importId]);
   const [status, setStatus] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const base = `/c/${campaign.id}`;
   const viaJobs = can('jobs.read');
 
-  const load = useCallback(async () => {
-    try {
-      setImp((await api.import(campaign.id, importId)).import);
-      setError(null);
-    } catch (caught) {
-      setError(sentence(describeError(caught)));
-    }
-  }, [campaign.id, importId]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
   const active = imp ? isActive(imp.status) : false;
   const jobId = imp?.jobId ?? null;
-  useEffect(() => {
-    if (!active) return;
-    const timer = window.setInterval(() => {
-      if (!jobId || !viaJobs) {
-        void load();
-        return;
-      }
-      api.job(campaign.id, jobId).then(
-        ({ job }) => {
-          if (job.status === 'queued' || job.status === 'running') {
-            setImp((current) =>
-              current ? { ...current, status: job.status as ImportStatus, progress: job.progress } : current,
-            );
-          } else {
-            void load();
-          }
-        },
-        () => void load(),
-      );
-    }, 1000);
-    return () => window.clearInterval(timer);
-  }, [active, jobId, viaJobs, campaign.id, load]);
+  const tick = useCallback(() => {
+    if (!jobId || !viaJobs) {
+      void load();
+      return;
+    }
+    api.job(campaign.id, jobId).then(
+      ({ job }) => {
+        if (job.status === 'queued' || job.status === 'running') {
+          setImp((current) =>
+            current ? { ...current, status: job.status as ImportStatus, progress: job.progress } : current,
+          );
+        } else {
+          void load();
+        }
+      },
+      () => void load(),
+    );
+  }, [jobId, viaJobs, campaign.id, load, setImp]);
+  useInterval(active, tick, 1000);
 
   const cancel = async (): Promise<void> => {
     if (!jobId) return;
@@ -597,24 +553,20 @@ export function ImportPage(): ReactNode {
             <StatusTag status={imp.status} />
           </dd>
         </div>
-        <div>
-          <dt>Uploaded</dt>
-          <dd>
-            <Time iso={imp.createdAt} />
-          </dd>
-        </div>
-        <div>
-          <dt>Started</dt>
-          <dd>
-            <Time iso={imp.startedAt} />
-          </dd>
-        </div>
-        <div>
-          <dt>Finished</dt>
-          <dd>
-            <Time iso={imp.finishedAt} />
-          </dd>
-        </div>
+        {(
+          [
+            ['Uploaded', imp.createdAt],
+            ['Started', imp.startedAt],
+            ['Finished', imp.finishedAt],
+          ] as const
+        ).map(([label, iso]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>
+              <Time iso={iso} />
+            </dd>
+          </div>
+        ))}
       </dl>
       {imp.status === 'refused' ? (
         <section className="notice notice-error" aria-labelledby="refused-heading">

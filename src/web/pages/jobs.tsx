@@ -2,12 +2,13 @@
  * Background jobs of the campaign (imports, exports, scans…), with progress. The list is
  * refreshed every 2 seconds while any job is queued or running.
  */
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api, describeError, type JobView } from '../api.js';
 import { useCampaign } from '../campaign-context.js';
 import { TableRegion } from '../components/table-region.js';
-import { ErrorNotice, Loading, Page, StatusMessage } from '../components/page.js';
+import { ListState, Page, StatusMessage } from '../components/page.js';
 import { formatDateTime, sentence } from '../format.js';
+import { useInterval, useLoad } from '../use-load.js';
 import { JOB_STATUS_LABELS } from '../../shared/labels.js';
 
 const POLL_MS = 2000;
@@ -34,31 +35,18 @@ function Progress({ job }: { job: JobView }): ReactNode {
 
 export function JobsPage(): ReactNode {
   const { campaign, can } = useCampaign();
-  const [jobs, setJobs] = useState<JobView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const {
+    data: jobs,
+    setData: setJobs,
+    error,
+    setError,
+    load,
+  } = useLoad(async () => (await api.jobs(campaign.id)).jobs, [campaign.id]);
   const [status, setStatus] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      const answer = await api.jobs(campaign.id);
-      setJobs(answer.jobs);
-      setError(null);
-    } catch (caught) {
-      setError(sentence(describeError(caught)));
-    }
-  }, [campaign.id]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
   const polling = jobs?.some(isActive) ?? false;
-  useEffect(() => {
-    if (!polling) return;
-    const timer = window.setInterval(() => void load(), POLL_MS);
-    return () => window.clearInterval(timer);
-  }, [polling, load]);
+  useInterval(polling, load, POLL_MS);
 
   const cancel = async (job: JobView): Promise<void> => {
     setCancelling(job.id);
@@ -83,14 +71,9 @@ export function JobsPage(): ReactNode {
       lead="Long-running work such as imports, exports and website scans runs in the background. Its progress shows here."
     >
       <StatusMessage message={status} />
-      <ErrorNotice message={error} />
-      {jobs === null && !error ? <Loading what="jobs" /> : null}
-      {jobs && jobs.length === 0 ? (
-        <div className="empty-state">
-          <p className="empty-state-title">No jobs yet.</p>
-          <p>Jobs appear here when you start an import, an export or a scan, and stay listed after they finish.</p>
-        </div>
-      ) : null}
+      <ListState items={jobs} error={error} what="jobs" empty="No jobs yet.">
+        <p>Jobs appear here when you start an import, an export or a scan, and stay listed after they finish.</p>
+      </ListState>
       {jobs && jobs.length > 0 ? (
         <>
           <p className="hint" aria-live="off">

@@ -9,7 +9,7 @@ import { api, describeError, type PersonSummary, type Source } from '../api.js';
 import { useCampaign } from '../campaign-context.js';
 import { Art14Tag, personName } from '../components/people-ui.js';
 import { ErrorNotice, Loading, Page } from '../components/page.js';
-import { TableRegion } from '../components/table-region.js';
+import { PagerButtons, TableRegion } from '../components/table-region.js';
 import { sentence } from '../format.js';
 import { CONSENT_CHANNELS, CONSENT_CHANNEL_LABELS } from '../../shared/labels.js';
 
@@ -255,27 +255,13 @@ export function PeoplePage(): ReactNode {
       {result && (cursors.length > 1 || result.nextCursor) ? (
         <nav className="pager" aria-label="People pages">
           <p className="pager-info">Page {cursors.length}</p>
-          <div className="pager-buttons">
-            <button
-              type="button"
-              className="button button-secondary"
-              disabled={cursors.length < 2}
-              onClick={() => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c))}
-            >
-              Previous
-            </button>
-            <button
-              type="button"
-              className="button button-secondary"
-              disabled={!result.nextCursor}
-              onClick={() => {
-                const next = result.nextCursor;
-                if (next) setCursors((c) => [...c, next]);
-              }}
-            >
-              Next
-            </button>
-          </div>
+          <PagerButtons
+            cursors={cursors}
+            setCursors={setCursors}
+            next={result.nextCursor || null}
+            back="Previous"
+            on="Next"
+          />
         </nav>
       ) : null}
     </Page>

@@ -9,6 +9,7 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { api, ApiError, describeError, type DueDiligence, type Source, type SourceInput } from '../api.js';
 import { useCampaign } from '../campaign-context.js';
 import {
+  ChoiceGroup,
   ErrorSummary,
   SelectField,
   SubmitButton,
@@ -17,8 +18,8 @@ import {
   textOf,
   useForm,
 } from '../components/form.js';
-import { ErrorNotice, Loading, Page, StatusMessage } from '../components/page.js';
-import { ChoiceGroup, Field, yesNo } from '../components/people-ui.js';
+import { ErrorNotice, ListState, Loading, Page, StatusMessage } from '../components/page.js';
+import { yesNo } from '../components/people-ui.js';
 import { TableRegion } from '../components/table-region.js';
 import { formatDate, sentence } from '../format.js';
 import {
@@ -35,6 +36,26 @@ const REUSED_TYPES: readonly SourceType[] = ['petition', 'survey', 'casework'];
 const isSourceType = (value: string): value is SourceType => (SOURCE_TYPES as readonly string[]).includes(value);
 const isLawfulBasis = (value: string): value is LawfulBasis => (LAWFUL_BASES as readonly string[]).includes(value);
 
+/** The due-diligence fields, in the order of the record; the yes/no ones are radios. */
+const DD_KEYS = [
+  'supplierName',
+  'supplierIcoRegistration',
+  'collectionMethod',
+  'peopleToldOfDisclosure',
+  'consentCoversUs',
+  'supplierScreened',
+  'checkedOn',
+  'checkedBy',
+  'notes',
+] as const satisfies readonly (keyof DueDiligence)[];
+type DdYesNo = 'peopleToldOfDisclosure' | 'consentCoversUs' | 'supplierScreened';
+type DdText = Exclude<(typeof DD_KEYS)[number], DdYesNo>;
+const DD_YES_NO: readonly string[] = [
+  'peopleToldOfDisclosure',
+  'consentCoversUs',
+  'supplierScreened',
+] satisfies DdYesNo[];
+
 const FIELDS = [
   'name',
   'type',
@@ -46,15 +67,7 @@ const FIELDS = [
   'art14Plan',
   'compatibilityAssessment',
   'dueDiligence',
-  'dueDiligence.supplierName',
-  'dueDiligence.supplierIcoRegistration',
-  'dueDiligence.collectionMethod',
-  'dueDiligence.peopleToldOfDisclosure',
-  'dueDiligence.consentCoversUs',
-  'dueDiligence.supplierScreened',
-  'dueDiligence.checkedOn',
-  'dueDiligence.checkedBy',
-  'dueDiligence.notes',
+  ...DD_KEYS.map((key) => `dueDiligence.${key}`),
 ];
 
 const YES_NO = [
@@ -89,14 +102,9 @@ export function SourcesPage(): ReactNode {
         ) : null
       }
     >
-      <ErrorNotice message={error} />
-      {sources === null && !error ? <Loading what="sources" /> : null}
-      {sources && sources.length === 0 ? (
-        <div className="empty-state">
-          <p className="empty-state-title">No sources yet.</p>
-          <p>Add a source before importing people: the import wizard asks which source a file comes from.</p>
-        </div>
-      ) : null}
+      <ListState items={sources} error={error} what="sources" empty="No sources yet.">
+        <p>Add a source before importing people: the import wizard asks which source a file comes from.</p>
+      </ListState>
       {sources && sources.length > 0 ? (
         <TableRegion label="Sources table">
           <table className="table">
@@ -139,6 +147,15 @@ function DueDiligenceFields({
   form: ReturnType<typeof useForm>;
   value: DueDiligence | null;
 }): ReactNode {
+  const name = (key: string): string => `dueDiligence.${key}`;
+  const text = (key: DdText) => ({ form, name: name(key), defaultValue: value?.[key] ?? '' });
+  const radios = (key: DdYesNo) => ({
+    form,
+    name: name(key),
+    type: 'radio' as const,
+    options: YES_NO,
+    defaultValue: yn(value?.[key]),
+  });
   return (
     <fieldset className="fieldset">
       <legend>Due diligence on the supplier</legend>
@@ -146,68 +163,26 @@ function DueDiligenceFields({
         Data bought or received from a broker is refused at import until these checks are recorded (rule
         TP-BROKER-DUE-DILIGENCE).
       </p>
-      <TextField
-        form={form}
-        name="dueDiligence.supplierName"
-        label="Supplier name"
-        defaultValue={value?.supplierName ?? ''}
-      />
-      <TextField
-        form={form}
-        name="dueDiligence.supplierIcoRegistration"
-        label="Supplier's ICO registration number"
-        width="short"
-        defaultValue={value?.supplierIcoRegistration ?? ''}
-      />
-      <TextAreaField
-        form={form}
-        name="dueDiligence.collectionMethod"
-        label="How the supplier collected the data"
-        defaultValue={value?.collectionMethod ?? ''}
-      />
+      <TextField {...text('supplierName')} label="Supplier name" />
+      <TextField {...text('supplierIcoRegistration')} label="Supplier's ICO registration number" width="short" />
+      <TextAreaField {...text('collectionMethod')} label="How the supplier collected the data" />
       <ChoiceGroup
-        form={form}
-        name="dueDiligence.peopleToldOfDisclosure"
+        {...radios('peopleToldOfDisclosure')}
         legend="Were the people told their data would be passed to campaigns like this one?"
-        type="radio"
-        options={YES_NO}
-        defaultValue={yn(value?.peopleToldOfDisclosure)}
       />
       <ChoiceGroup
-        form={form}
-        name="dueDiligence.consentCoversUs"
+        {...radios('consentCoversUs')}
         legend="If consent is the basis: does it name this campaign (or its type) and the channels?"
-        type="radio"
         options={[...YES_NO, { value: 'na', label: 'Consent is not the basis' }]}
         defaultValue={value ? (yn(value.consentCoversUs).length ? yn(value.consentCoversUs) : ['na']) : []}
       />
       <ChoiceGroup
-        form={form}
-        name="dueDiligence.supplierScreened"
+        {...radios('supplierScreened')}
         legend="Has the supplier screened the file against TPS, CTPS and their own suppressions?"
-        type="radio"
-        options={YES_NO}
-        defaultValue={yn(value?.supplierScreened)}
       />
-      <Field form={form} name="dueDiligence.checkedOn" label="Date of the check">
-        {(control) => (
-          <input
-            {...control}
-            type="date"
-            className="input input-short"
-            required
-            defaultValue={value?.checkedOn ?? ''}
-          />
-        )}
-      </Field>
-      <TextField
-        form={form}
-        name="dueDiligence.checkedBy"
-        label="Checked by"
-        width="medium"
-        defaultValue={value?.checkedBy ?? ''}
-      />
-      <TextAreaField form={form} name="dueDiligence.notes" label="Notes" optional defaultValue={value?.notes ?? ''} />
+      <TextField {...text('checkedOn')} label="Date of the check" type="date" width="short" />
+      <TextField {...text('checkedBy')} label="Checked by" width="medium" />
+      <TextAreaField {...text('notes')} label="Notes" optional />
     </fieldset>
   );
 }
@@ -224,6 +199,20 @@ function SourceForm({ source, onSaved }: { source: Source | null; onSaved(source
   const [type, setType] = useState<SourceType | ''>(source?.type ?? '');
   const thirdParty = type !== '' && THIRD_PARTY_SOURCE_TYPES.includes(type);
   const reused = type !== '' && REUSED_TYPES.includes(type);
+  const optionalText = (
+    key:
+      | 'description'
+      | 'collectionPurpose'
+      | 'lawfulBasisNote'
+      | 'art9Condition'
+      | 'art14Plan'
+      | 'compatibilityAssessment',
+  ) => ({
+    form,
+    name: key,
+    optional: true,
+    defaultValue: source?.[key] ?? '',
+  });
 
   const submit = async (event: FormEvent<HTMLFormElement>): Promise<void> => {
     event.preventDefault();
@@ -248,17 +237,9 @@ function SourceForm({ source, onSaved }: { source: Source | null; onSaved(source
       compatibilityAssessment: reused ? optional('compatibilityAssessment') : null,
       dueDiligence:
         type === 'data_broker' && ddStarted(data)
-          ? ({
-              supplierName: textOf(data, 'dueDiligence.supplierName'),
-              supplierIcoRegistration: textOf(data, 'dueDiligence.supplierIcoRegistration'),
-              collectionMethod: textOf(data, 'dueDiligence.collectionMethod'),
-              peopleToldOfDisclosure: yesNo(data, 'dueDiligence.peopleToldOfDisclosure'),
-              consentCoversUs: yesNo(data, 'dueDiligence.consentCoversUs'),
-              supplierScreened: yesNo(data, 'dueDiligence.supplierScreened'),
-              checkedOn: textOf(data, 'dueDiligence.checkedOn'),
-              checkedBy: textOf(data, 'dueDiligence.checkedBy'),
-              notes: textOf(data, 'dueDiligence.notes'),
-            } as DueDiligence)
+          ? (Object.fromEntries(
+              DD_KEYS.map((key) => [key, (DD_YES_NO.includes(key) ? yesNo : textOf)(data, `dueDiligence.${key}`)]),
+            ) as unknown as DueDiligence)
           : null,
     };
     await form.run(async () => {
@@ -279,46 +260,23 @@ function SourceForm({ source, onSaved }: { source: Source | null; onSaved(source
         hint="For example: Spring 2026 petition."
         defaultValue={source?.name ?? ''}
       />
-      <Field form={form} name="type" label="Type of source">
-        {(control) => (
-          <select
-            {...control}
-            className="input input-medium"
-            required
-            value={type}
-            onChange={(e) => setType(isSourceType(e.target.value) ? e.target.value : '')}
-          >
-            <option value="" disabled>
-              Choose a type
-            </option>
-            {SOURCE_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {SOURCE_TYPE_LABELS[t]}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <SelectField
+        form={form}
+        name="type"
+        label="Type of source"
+        placeholder="Choose a type"
+        options={SOURCE_TYPES.map((t) => ({ value: t, label: SOURCE_TYPE_LABELS[t] }))}
+        defaultValue={type}
+        onChange={(next) => setType(isSourceType(next) ? next : '')}
+      />
       {thirdParty ? (
         <p className="notice notice-info">
           People from this source did not give their data to the campaign themselves: each must be sent a privacy notice
           within one month (UK GDPR Art 14).
         </p>
       ) : null}
-      <TextAreaField
-        form={form}
-        name="description"
-        label="Description"
-        optional
-        defaultValue={source?.description ?? ''}
-      />
-      <TextAreaField
-        form={form}
-        name="collectionPurpose"
-        label="Purpose the data was collected for"
-        optional
-        defaultValue={source?.collectionPurpose ?? ''}
-      />
+      <TextAreaField {...optionalText('description')} label="Description" />
+      <TextAreaField {...optionalText('collectionPurpose')} label="Purpose the data was collected for" />
       <fieldset className="fieldset">
         <legend>Lawful basis</legend>
         <SelectField
@@ -333,41 +291,29 @@ function SourceForm({ source, onSaved }: { source: Source | null; onSaved(source
           defaultValue={source?.lawfulBasis ?? 'none'}
         />
         <TextAreaField
-          form={form}
-          name="lawfulBasisNote"
+          {...optionalText('lawfulBasisNote')}
           label="Reasons for the lawful basis"
           hint="Public task needs a note of why the processing is necessary; legitimate interests needs the balancing assessment."
-          optional
-          defaultValue={source?.lawfulBasisNote ?? ''}
         />
         <TextAreaField
-          form={form}
-          name="art9Condition"
+          {...optionalText('art9Condition')}
           label="Art 9 condition for special category data"
           hint="Needed when a file carries political opinions (support scores and pledges included), ethnicity, religion, health or other special category data."
-          optional
-          defaultValue={source?.art9Condition ?? ''}
         />
       </fieldset>
       {type === 'data_broker' ? <DueDiligenceFields form={form} value={source?.dueDiligence ?? null} /> : null}
       {thirdParty ? (
         <TextAreaField
-          form={form}
-          name="art14Plan"
+          {...optionalText('art14Plan')}
           label="Plan for the Art 14 privacy notice"
           hint="How and when each person will be told, within one month of their data arriving."
-          optional
-          defaultValue={source?.art14Plan ?? ''}
         />
       ) : null}
       {reused ? (
         <TextAreaField
-          form={form}
-          name="compatibilityAssessment"
+          {...optionalText('compatibilityAssessment')}
           label="Compatibility assessment (Art 6(4))"
           hint="Why using this data for campaigning is compatible with the purpose it was collected for. Without it (or consent), an import is allowed with a warning."
-          optional
-          defaultValue={source?.compatibilityAssessment ?? ''}
         />
       ) : null}
       <div className="form-actions">
