@@ -128,7 +128,12 @@ describe('imports over HTTP', () => {
     );
     expect(done.summary).toEqual({ total: 3, created: 1, merged: 1, suppressed: 0, rejected: 1, skipped: 0 });
     expect(done.progress).toEqual({ done: 3, total: 3 });
-    const job = (await api.request('GET', `${base}/jobs/${jobId}`)).json().job;
+    // The import is completed inside the job's last transaction; the job record a moment later.
+    const job = await waitFor(
+      async () => (await api.request('GET', `${base}/jobs/${jobId}`)).json().job as { status: string },
+      (v) => v.status !== 'running',
+      { what: 'the job to finish' },
+    );
     expect(job).toMatchObject({ status: 'completed', progress: { done: 3, total: 3 } });
     expect((await api.request('GET', `${base}/imports`)).json().imports[0].id).toBe(id);
 
