@@ -22,6 +22,7 @@ import { classifyAttributeName, uuidv7 } from '../domain/people.js';
 import { decideImport } from '../domain/rules/import-rules.js';
 import { proceeds, type Finding } from '../domain/rules/rule.js';
 import type { ControllerType, ImportStatus } from '../shared/labels.js';
+import type { ImportSummary, ImportView } from '../shared/views.js';
 import {
   parseColumnMappingInput,
   resolveColumnMapping,
@@ -56,31 +57,7 @@ export interface ImportJobs {
   }): Promise<{ jobId: string }>;
 }
 
-export interface ImportSummaryView {
-  total: number;
-  created: number;
-  merged: number;
-  suppressed: number;
-  rejected: number;
-  skipped: number;
-}
-
-export interface ImportView {
-  id: string;
-  sourceId: string;
-  sourceName: string;
-  fileName: string;
-  fileBytes: number;
-  status: ImportStatus;
-  decisions: Finding[];
-  summary: ImportSummaryView | null;
-  mapping: ColumnMappingEntry[];
-  jobId: string | null;
-  progress: { done: number; total: number | null } | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+export type { ImportView } from '../shared/views.js';
 
 /** What the job and the CLI read from imports.options. */
 export interface ImportOptions {
@@ -143,7 +120,7 @@ function presentImport(row: ImportJoinRow): ImportView {
     fileBytes: Number(row.file_bytes),
     status,
     decisions: parseJson<Finding[]>(row.decisions) ?? [],
-    summary: parseJson<ImportSummaryView | null>(row.summary) ?? null,
+    summary: parseJson<ImportSummary | null>(row.summary) ?? null,
     mapping: parseJson<ColumnMappingEntry[]>(row.mapping) ?? [],
     jobId: row.job_id,
     progress:

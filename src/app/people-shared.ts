@@ -9,6 +9,7 @@ import { normalizeUkPostcode } from '../domain/identifiers.js';
 import { art14Status, type Art14Status } from '../domain/people.js';
 import { RULE_CATALOGUE } from '../domain/rules/catalogue.js';
 import type { Finding } from '../domain/rules/rule.js';
+import type { PersonSummary } from '../shared/views.js';
 import { namePostcodeKey, type SuppressionIdentifier } from '../domain/suppression.js';
 import { AppError, notFound } from '../domain/errors.js';
 
@@ -18,8 +19,11 @@ import { AppError, notFound } from '../domain/errors.js';
  * across the two tables. Imports and staff writes take this lock first.
  */
 export async function lockPeople(tx: Tx, campaignId: string): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtext(${`canvass.people:${campaignId}`}))`.execute(tx);
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${peopleLockKey(campaignId)}))`.execute(tx);
 }
+
+/** The advisory-lock key of a campaign's people; imports take the same lock (src/imports/engine.ts). */
+export const peopleLockKey = (campaignId: string): string => `canvass.people:${campaignId}`;
 
 /** The person (their id and when they objected, if they did), or not found; `forUpdate` locks the row. */
 export async function findPersonOrThrow(
@@ -42,17 +46,7 @@ export async function findPersonOrThrow(
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 const isoOf = (d: Date | string): string => new Date(d).toISOString();
 
-export interface PersonSummary {
-  id: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  postcode: string | null;
-  objected: boolean;
-  art14Status: Art14Status;
-  createdAt: string;
-}
+export type { PersonSummary } from '../shared/views.js';
 
 export interface FactProvenance {
   id: number;

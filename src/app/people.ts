@@ -27,7 +27,6 @@ import { findSuppressions, identifiersFromRaw, suppressionHasher } from './suppr
 import { parseInput } from './validate.js';
 
 export type { PersonDetail, PersonSummary } from './people-shared.js';
-export { lockPeople } from './people-shared.js';
 
 // ---------------------------------------------------------------------------------------
 // Search

@@ -53,9 +53,7 @@ export type AuditEvent =
       data: { objectionId: string; personId: string | null; suppressionEntriesAdded: number };
     }
   | { type: 'person.erased'; data: { erasureId: string; personId: string; suppressionEntriesKept: number } }
-  | { type: 'person.viewed'; data: { personId: string } }
-  | { type: 'people.exported'; data: { rows: number; format: string; filter: Record<string, unknown> } }
-  | { type: 'rules.warned'; data: { action: string; findings: RuleFindingData[] } };
+  | { type: 'person.viewed'; data: { personId: string } };
 
 /** A rule finding as stored in the audit trail (see src/domain/rules/rule.ts). */
 export interface RuleFindingData {

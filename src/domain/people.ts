@@ -97,7 +97,8 @@ export type PeopleQuery = z.infer<typeof peopleQuerySchema>;
 // Art 14 clock (TR-ART14-ONE-MONTH): warn from day 21, breach from day 30.
 // ---------------------------------------------------------------------------------------
 
-export type Art14Status = 'not_applicable' | 'notified' | 'due' | 'warning' | 'overdue';
+export type { Art14Status } from '../shared/views.js';
+import type { Art14Status } from '../shared/views.js';
 
 export const ART14_WARN_DAY = 21;
 export const ART14_BREACH_DAY = 30;

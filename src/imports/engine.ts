@@ -20,20 +20,15 @@ import type { FactJson } from '../db/schema.js';
 import { normalizeEmail, normalizePhone, normalizeUkPostcode } from '../domain/identifiers.js';
 import { art14DueAt, uuidv7 } from '../domain/people.js';
 import { namePostcodeKey, type SuppressionHasher, type SuppressionKind } from '../domain/suppression.js';
+import { peopleLockKey } from '../app/people-shared.js';
 import { findSuppressions } from '../app/suppression.js';
 import { applyColumnMapping, type ColumnMapping, type ImportField } from './column-mapping.js';
 import { isEmptyRecord, type CsvRecord } from './read-csv.js';
 import type { ImportOutcome, ImportReportRow } from './report.js';
 
-export const PEOPLE_LOCK_PREFIX = 'canvass.people:';
-
-/** Takes the per-campaign lock that keeps "an identifier belongs to one person" true. */
-export async function lockPeople(tx: Tx, campaignId: string): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtext(${PEOPLE_LOCK_PREFIX + campaignId}))`.execute(tx);
-}
-
 /**
- * The lock, and settings for the batch's transaction:
+ * The lock that keeps "an identifier belongs to one person" true (the same as lockPeople's in
+ * src/app/people-shared.ts), and settings for the batch's transaction:
  *  - JIT off: the batch statements look expensive to the planner (thousands of array
  *    elements) and compiling them costs more than running them;
  *  - with `asyncCommit` (PostgreSQL), synchronous_commit off: the commit does not wait for
@@ -42,7 +37,7 @@ export async function lockPeople(tx: Tx, campaignId: string): Promise<void> {
  *    PGlite, where every crash of the application is one of the database.
  */
 async function lockForBatch(tx: Tx, campaignId: string, asyncCommit: boolean): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtext(${PEOPLE_LOCK_PREFIX + campaignId})),
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${peopleLockKey(campaignId)})),
                    set_config('jit', 'off', true),
                    set_config('synchronous_commit', ${asyncCommit ? 'off' : 'on'}, true)`.execute(tx);
 }

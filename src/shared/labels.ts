@@ -90,9 +90,6 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'person.objection_recorded': 'Objection recorded',
   'person.erased': 'Person erased',
   'person.viewed': 'Person record viewed',
-  'people.exported': 'People exported',
-  'suppression.added': 'Suppression entry added',
-  'rules.warned': 'Rule warning',
 };
 
 // ---------------------------------------------------------------------------------------

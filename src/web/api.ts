@@ -10,7 +10,6 @@ import type {
   ConsentChannel,
   ControllerType,
   DataKind,
-  ImportStatus,
   JobStatus,
   LawfulBasis,
   Role,
@@ -143,14 +142,8 @@ export interface JobView {
 // People database (issue 3): sources, imports, people
 // ---------------------------------------------------------------------------------------
 
-/** A rule's finding (src/domain/rules/rule.ts). */
-export interface Finding {
-  ruleId: string;
-  citation: string;
-  outcome: 'warn' | 'require' | 'refuse';
-  explanation: string;
-  remedy: string | null;
-}
+export type { Art14Status, Finding, ImportSummary, ImportView, PersonSummary } from '../shared/views.js';
+import type { Art14Status, ImportView, PersonSummary } from '../shared/views.js';
 
 export interface DueDiligence {
   supplierName: string;
@@ -185,31 +178,6 @@ export interface Source extends SourceInput {
   archivedAt: string | null;
 }
 
-export interface ImportSummary {
-  total: number;
-  created: number;
-  merged: number;
-  suppressed: number;
-  rejected: number;
-  skipped: number;
-}
-
-export interface ImportView {
-  id: string;
-  sourceId: string;
-  sourceName: string;
-  fileName: string;
-  fileBytes: number;
-  status: ImportStatus;
-  decisions: Finding[];
-  summary: ImportSummary | null;
-  jobId: string | null;
-  progress: { done: number; total: number | null } | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
 export interface MappingEntry {
   column: string;
   field: string;
@@ -221,20 +189,6 @@ export interface ImportUpload {
   delimiter: ',' | ';';
   suggestedMapping: MappingEntry[];
   sampleRows: string[][];
-}
-
-export type Art14Status = 'not_applicable' | 'notified' | 'due' | 'warning' | 'overdue';
-
-export interface PersonSummary {
-  id: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  postcode: string | null;
-  objected: boolean;
-  art14Status: Art14Status;
-  createdAt: string;
 }
 
 export interface Provenance {

@@ -19,15 +19,8 @@ export interface RuleMeta {
   when: string;
 }
 
-export interface Finding {
-  ruleId: string;
-  citation: string;
-  outcome: FindingOutcome;
-  /** Plain English: what is wrong, for the person who asked. */
-  explanation: string;
-  /** What would make it allowed (null when nothing can: e.g. an absolute objection). */
-  remedy: string | null;
-}
+export type { Finding } from '../../shared/views.js';
+import type { Finding } from '../../shared/views.js';
 
 export interface Decision {
   outcome: Outcome;
@@ -55,10 +48,3 @@ export function decide<F>(rules: readonly Rule<F>[], facts: F): Decision {
 
 /** Whether the processing may go ahead (allow or warn). */
 export const proceeds = (decision: Decision): boolean => decision.outcome === 'allow' || decision.outcome === 'warn';
-
-/** One line per finding, for CLI output and error messages. */
-export function describeFindings(findings: readonly Finding[]): string {
-  return findings
-    .map((f) => `${f.ruleId} (${f.citation}): ${f.explanation}${f.remedy ? ` To proceed: ${f.remedy}` : ''}`)
-    .join('\n');
-}
