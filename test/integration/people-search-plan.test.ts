@@ -1,7 +1,7 @@
 /**
  * Search stays on indexes: 20,000 people are seeded with generate_series (as the owner), the
  * tables analyzed, and the plan of each kind of search is checked for a sequential scan of
- * people. Timings of each search are measured and must stay well under a second. Runs on
+ * people. Timings of each search are measured and must stay under two seconds. Runs on
  * PGlite and PostgreSQL.
  */
 import { randomUUID } from 'node:crypto';
