@@ -17,6 +17,11 @@ export interface RuleMeta {
   action: FindingOutcome;
   /** One line: when the rule fires. */
   when: string;
+  /**
+   * Marked [U] in the research notes (not confirmed from a primary source): the rule is applied
+   * as a warning, whatever its catalogue action, until confirmed.
+   */
+  unconfirmed?: boolean;
 }
 
 export type { Finding } from '../../shared/views.js';
