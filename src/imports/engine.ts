@@ -66,6 +66,23 @@ export interface ImportContext {
   createdAtLastAnalyze?: number;
 }
 
+/**
+ * Time spent per phase of the import, in milliseconds, when CANVASS_IMPORT_PROFILE=1 (the
+ * import benchmark sets it to say where the time goes). Process-wide; nothing personal.
+ */
+export const importProfile = new Map<string, number>();
+
+/** A stopwatch for sequential phases: each call adds the time since the previous one. */
+export function profileMarker(): (label: string) => void {
+  if (process.env.CANVASS_IMPORT_PROFILE !== '1') return () => undefined;
+  let last = performance.now();
+  return (label) => {
+    const now = performance.now();
+    importProfile.set(label, (importProfile.get(label) ?? 0) + now - last);
+    last = now;
+  };
+}
+
 /** The first ANALYZE of a run comes once it has created this many people. */
 const ANALYZE_MIN_ROWS = 2_000;
 
@@ -264,7 +281,9 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
   const counts: Record<ImportOutcome, number> = { created: 0, merged: 0, suppressed: 0, rejected: 0, skipped: 0 };
   const rows = new Array<ImportReportRow>(batch.length);
 
+  const mark = profileMarker();
   await lockForBatch(tx, campaignId, ctx.asyncCommit === true);
+  mark('db: lock');
 
   // 1. Suppression screening: every identifier of the batch, one query.
   const keyList: { kind: SuppressionKind; keyHash: string }[] = [];
@@ -277,6 +296,7 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
     if (p.phone !== null) phones.push(p.phone);
   }
   const suppressed = await findSuppressions(tx, campaignId, keyList);
+  mark('db: suppression screening');
 
   // 2. Who holds the batch's emails and phones (primary or extra), one query.
   const owner = new Map<string, string>(); // `${kind}:${value}` → person_id
@@ -297,6 +317,7 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
         JOIN person_identifiers i ON i.campaign_id = ${campaignId} AND i.kind = 'phone' AND i.value = k.v`.execute(tx);
     for (const r of found.rows) owner.set(`${r.kind}:${r.value}`, r.person_id);
   }
+  mark('db: identifier owners');
 
   // 3. Name + postcode candidates, for records no identifier matched.
   const npOwner = new Map<string, string | null>(); // key → person_id, or null when ambiguous
@@ -322,6 +343,7 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
       npOwner.set(key, npOwner.has(key) && npOwner.get(key) !== r.person_id ? null : r.person_id);
     }
   }
+  mark('db: name+postcode candidates');
 
   // 4. The existing people any record may merge into.
   const candidateIds = new Set<string>(owner.values());
@@ -368,6 +390,7 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
   }
 
   // 5. Decide each record in file order.
+  mark('db: candidate people');
   const newIdentifiers: { kind: string; value: string; person_id: string; provenance_id: number }[] = [];
   const personTags: { name: string; person_id: string }[] = [];
   const personLists: { name: string; person_id: string }[] = [];
@@ -534,6 +557,7 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
   }
 
   // 6. Writes, set-based.
+  mark('node: decide');
   const now = ctx.now.toISOString();
   const due = ctx.art14DueAt ? ctx.art14DueAt.toISOString() : null;
   const created: unknown[] = [];
@@ -570,10 +594,12 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
                facts text, art14 boolean)`.execute(tx);
     // Fresh statistics whenever this run has doubled what it had created at the last
     // analysis: a handful of ANALYZEs per million rows keeps every lookup an index probe.
+    mark('db: insert people');
     ctx.createdThisRun = (ctx.createdThisRun ?? 0) + created.length;
     if (ctx.createdThisRun >= Math.max(ANALYZE_MIN_ROWS, 2 * (ctx.createdAtLastAnalyze ?? 0))) {
       await sql`SELECT canvass_analyze_people()`.execute(tx);
       ctx.createdAtLastAnalyze = ctx.createdThisRun;
+      mark('db: analyze');
     }
   }
   if (updated.length > 0) {
@@ -586,6 +612,7 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
           AS x(person_id uuid, first_name text, last_name text, email text, phone text, postcode text,
                facts text, art14 boolean)
        WHERE p.campaign_id = ${campaignId} AND p.person_id = x.person_id`.execute(tx);
+    mark('db: update people');
   }
   if (newIdentifiers.length > 0) {
     await sql`
@@ -601,8 +628,11 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
         FROM unnest(${sourceLinks}::uuid[]) AS x
       ON CONFLICT (campaign_id, source_id, person_id) DO NOTHING`.execute(tx);
   }
+  mark('db: identifiers and sources');
   if (personTags.length > 0) await linkNamed(tx, ctx, 'tag', personTags, provided, now);
+  mark('db: tags');
   if (personLists.length > 0) await linkNamed(tx, ctx, 'list', personLists, provided, now);
+  mark('db: lists');
   return { rows, counts };
 }
 

@@ -19,7 +19,14 @@ import { inCampaign, type Tx } from '../db/scope.js';
 import type { AuditActor } from '../domain/audit.js';
 import { isThirdPartySource, type SourceType } from '../domain/sources.js';
 import { resolveColumnMapping, type ColumnMappingEntry } from '../imports/column-mapping.js';
-import { applyBatch, art14DueFor, prepareRecord, type ImportContext, type Prepared } from '../imports/engine.js';
+import {
+  applyBatch,
+  art14DueFor,
+  prepareRecord,
+  profileMarker,
+  type ImportContext,
+  type Prepared,
+} from '../imports/engine.js';
 import { readCsv } from '../imports/read-csv.js';
 import { formatReportLine, IMPORT_OUTCOMES } from '../imports/report.js';
 import { defineJob, JobCancelledError, JobError, type JobContext } from './definition.js';
@@ -34,6 +41,7 @@ const tallySchema = z.object({
   suppressed: z.number().int().min(0),
   rejected: z.number().int().min(0),
   skipped: z.number().int().min(0),
+  blankLines: z.number().int().min(0).optional(),
 });
 type Tally = z.infer<typeof tallySchema>;
 
@@ -191,7 +199,11 @@ async function finishImport(
   await dropImportUpload(tx, campaignId, importId);
   await appendAuditEvent(tx, campaignId, IMPORT_ACTOR, {
     type: 'import.finished',
-    data: { importId, status, summary: { ...tally } },
+    data: {
+      importId,
+      status,
+      summary: Object.fromEntries(Object.entries(tally).filter((e): e is [string, number] => e[1] !== undefined)),
+    },
   });
 }
 
@@ -232,11 +244,14 @@ async function runImport(job: JobContext<Checkpoint>, importId: string): Promise
       const tally: Tally = { ...state.tally };
       let seq = state.nextReportSeq;
       let done = state.recordsDone;
+      const mark = profileMarker();
       if (batch.length > 0) {
         ctx.now = new Date();
         const result = await applyBatch(tx, ctx, batch);
+        mark('engine (the phases above)');
         let lines = '';
         for (const row of result.rows) lines += formatReportLine(row);
+        mark('node: report lines');
         for (const outcome of IMPORT_OUTCOMES) tally[outcome] += result.counts[outcome];
         tally.total += batch.length;
         await tx
@@ -259,9 +274,13 @@ async function runImport(job: JobContext<Checkpoint>, importId: string): Promise
           .where('import_id', '=', importId)
           .execute();
       }
+      mark('db: report chunk and summary');
+      // Blank lines are not records; the reader has counted them once it reached the end.
+      if (final) tally.blankLines = csv.stats().blankLines;
       const checkpoint: Checkpoint = { recordsDone: done, tally, nextReportSeq: seq };
       if (final) await finishImport(tx, job.campaignId, importId, 'completed', tally);
       await job.reportProgress(done, final ? done : Math.max(estimate, done), checkpoint, { tx });
+      mark('db: checkpoint and progress');
       return checkpoint;
     });
     state = next;
@@ -270,6 +289,7 @@ async function runImport(job: JobContext<Checkpoint>, importId: string): Promise
   let inFlight: Promise<void> | null = null;
   try {
     let batch: Prepared[] = [];
+    const mark = profileMarker();
     // One batch's transaction is in flight while the next batch is read and prepared: on
     // PostgreSQL the database and this process then work at the same time. Commits stay in
     // order, one at a time, so the checkpoint always names the last committed record.
@@ -277,7 +297,9 @@ async function runImport(job: JobContext<Checkpoint>, importId: string): Promise
       if (r.record <= state.recordsDone) continue;
       batch.push(prepareRecord(ctx, r));
       if (batch.length >= IMPORT_BATCH_SIZE) {
+        mark('node: read and prepare');
         if (inFlight) await inFlight;
+        mark('wait: for the previous batch to commit');
         inFlight = commit(batch, false);
         // Marked handled here; the rejection is rethrown where it is awaited.
         inFlight.catch(() => undefined);

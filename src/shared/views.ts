@@ -23,6 +23,11 @@ export interface ImportSummary {
   suppressed: number;
   rejected: number;
   skipped: number;
+  /**
+   * Blank lines of the file (empty, or only spaces and tabs): not records, so in no count
+   * above and not in the report; counted once the import has read the whole file.
+   */
+  blankLines?: number;
 }
 
 export interface ImportView {

@@ -126,7 +126,15 @@ describe('imports over HTTP', () => {
       (v) => v.status === 'completed',
       { what: 'the import to complete' },
     );
-    expect(done.summary).toEqual({ total: 3, created: 1, merged: 1, suppressed: 0, rejected: 1, skipped: 0 });
+    expect(done.summary).toEqual({
+      total: 3,
+      created: 1,
+      merged: 1,
+      suppressed: 0,
+      rejected: 1,
+      skipped: 0,
+      blankLines: 1,
+    });
     expect(done.progress).toEqual({ done: 3, total: 3 });
     // The import is completed inside the job's last transaction; the job record a moment later.
     const job = await waitFor(

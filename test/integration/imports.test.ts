@@ -89,7 +89,15 @@ describe('the messy file', () => {
     tc = await makeCampaign(deps);
     sourceId = (await makeSource(deps, tc.owner.principal, tc.campaign.id)).id;
     const first = await runImport(deps, runner, tc.owner.principal, tc.campaign.id, sourceId, PREVIOUS);
-    expect(first.summary).toEqual({ total: 2, created: 2, merged: 0, suppressed: 0, rejected: 0, skipped: 0 });
+    expect(first.summary).toEqual({
+      total: 2,
+      created: 2,
+      merged: 0,
+      suppressed: 0,
+      rejected: 0,
+      skipped: 0,
+      blankLines: 0,
+    });
     await recordObjectionByIdentifier(deps, tc.owner.principal, tc.campaign.id, {
       method: 'email',
       receivedAt: '2026-11-01T10:00:00Z',
@@ -116,7 +124,15 @@ describe('the messy file', () => {
     expect(started.jobId).toBeTruthy();
     const done = await waitForImport(deps, tc.owner.principal, tc.campaign.id, uploaded.import.id);
     expect(done.status).toBe('completed');
-    expect(done.summary).toEqual({ total: 16, created: 5, merged: 5, suppressed: 1, rejected: 4, skipped: 1 });
+    expect(done.summary).toEqual({
+      total: 16,
+      created: 5,
+      merged: 5,
+      suppressed: 1,
+      rejected: 4,
+      skipped: 1,
+      blankLines: 1,
+    });
     expect(done.progress).toEqual({ done: 16, total: 16 });
 
     const report = await openImportReport(deps, tc.owner.principal, tc.campaign.id, uploaded.import.id);
@@ -356,7 +372,15 @@ describe('imports and their rules', () => {
     let csv = 'email,first name\n';
     for (let i = 0; i < n; i++) csv += `person${i % 9000}@example.org,P${i}\n`;
     const done = await runImport(deps, runner, tc.owner.principal, tc.campaign.id, source.id, csv);
-    expect(done.summary).toEqual({ total: n, created: 9000, merged: 500, suppressed: 0, rejected: 0, skipped: 0 });
+    expect(done.summary).toEqual({
+      total: n,
+      created: 9000,
+      merged: 500,
+      suppressed: 0,
+      rejected: 0,
+      skipped: 0,
+      blankLines: 0,
+    });
     const report = await readReport((await openImportReport(deps, tc.owner.principal, tc.campaign.id, done.id)).stream);
     expect(report.trimEnd().split('\r\n')).toHaveLength(n + 1);
   }, 60_000);
@@ -419,7 +443,15 @@ describe('object, erase, re-import', () => {
       other.id,
       'E-mail,Mobile\n ZOE@Example.org ,\n,+44 7911 123450\n',
     );
-    expect(again.summary).toEqual({ total: 2, created: 0, merged: 0, suppressed: 2, rejected: 0, skipped: 0 });
+    expect(again.summary).toEqual({
+      total: 2,
+      created: 0,
+      merged: 0,
+      suppressed: 2,
+      rejected: 0,
+      skipped: 0,
+      blankLines: 0,
+    });
     const report = await readReport(
       (await openImportReport(deps, tc.owner.principal, tc.campaign.id, again.id)).stream,
     );

@@ -83,6 +83,8 @@ function printSummary(out: Output, view: ImportView, campaignId: string, by: str
     out.line(
       `  ${s.total} records: ${s.created} created, ${s.merged} merged, ${s.suppressed} suppressed, ${s.rejected} rejected, ${s.skipped} skipped`,
     );
+    if (s.blankLines)
+      out.line(`  ${s.blankLines} blank line${s.blankLines === 1 ? '' : 's'} (not records, not in the report)`);
   }
   out.line(`Report: canvass import report ${view.id} --campaign ${campaignId} --by ${by} --out report.csv`);
 }

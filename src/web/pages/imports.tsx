@@ -621,6 +621,12 @@ export function ImportPage(): ReactNode {
                 <dd>{imp.summary![key].toLocaleString('en-GB')}</dd>
               </div>
             ))}
+            {imp.summary.blankLines ? (
+              <div>
+                <dt>Blank lines (not rows)</dt>
+                <dd>{imp.summary.blankLines.toLocaleString('en-GB')}</dd>
+              </div>
+            ) : null}
           </dl>
           {finished ? (
             <p>
