@@ -3,8 +3,8 @@
  * job (src/jobs/import-job.ts, engine in src/imports/engine.ts), read its progress and
  * download its report.
  *
- * Life of an import: uploaded → (start) refused | queued → running → completed | failed |
- * cancelled. An 'uploaded' import can be deleted. The uploaded bytes live in import_uploads
+ * Life of an import: uploading → uploaded → (start) refused | queued → running → completed |
+ * failed | cancelled. An 'uploaded' import can be deleted. The uploaded bytes live in import_uploads
  * until the import ends; the CLI's imports read a file on disk instead (file_storage
  * 'path'), whose SHA-256 the job checks before reading it.
  */
@@ -294,9 +294,20 @@ const uploadQuerySchema = z.object({
   fileName: z.string().trim().min(1, 'fileName is required').max(255).default('upload.csv'),
 });
 
+/** An upload still 'uploading' after this long was abandoned by a crashed process. */
+export const ABANDONED_UPLOAD_MS = 60 * 60 * 1000;
+
 /**
  * Stores an uploaded CSV (in 1 MB chunks) and reads its header: status 'uploaded'. A file
  * without a readable header is refused with validation_failed and nothing is stored.
+ *
+ * The upload is not one transaction: a slow client would otherwise hold a connection — on the
+ * embedded database the only one, so every other request would wait — for as long as it
+ * takes to send the file. The import row is created as 'uploading' in a short transaction,
+ * each chunk is stored in its own, and a last one checks the file and marks it 'uploaded'.
+ * If anything fails (the client goes away, the file is too large, empty or unreadable), the
+ * row and its chunks are deleted before the error is rethrown. A crash mid-upload leaves an
+ * 'uploading' row: the campaign's next upload deletes those older than ABANDONED_UPLOAD_MS.
  */
 export async function uploadImport(
   deps: AppDeps,
@@ -305,47 +316,71 @@ export async function uploadImport(
   query: unknown,
   body: AsyncIterable<Buffer | Uint8Array | string>,
 ): Promise<UploadResult> {
-  return inCampaign(deps.db, campaignId, async (tx) => {
+  const importId = await inCampaign(deps.db, campaignId, async (tx) => {
     await membershipRole(tx, principal, campaignId);
     const input = parseInput(uploadQuerySchema, query);
     await authorize(tx, principal, campaignId, 'imports.run');
     await loadSource(tx, campaignId, input.sourceId);
     const now = nowOf(deps);
-    const importId = uuidv7(now.getTime());
+    await tx
+      .deleteFrom('imports')
+      .where('campaign_id', '=', campaignId)
+      .where('status', '=', 'uploading')
+      .where('created_at', '<', new Date(now.getTime() - ABANDONED_UPLOAD_MS))
+      .execute();
+    const id = uuidv7(now.getTime());
     await tx
       .insertInto('imports')
       .values({
         campaign_id: campaignId,
-        import_id: importId,
+        import_id: id,
         source_id: input.sourceId,
         file_name: basename(input.fileName),
         file_bytes: 0,
         file_sha256: '',
         file_storage: 'upload',
         mapping: '[]',
-        status: 'uploaded',
+        status: 'uploading',
         created_by: principal.userId,
         created_at: now,
       })
       .execute();
+    return id;
+  });
+  try {
     let seq = 0;
     const d = await digest(body, async (chunk) => {
-      await tx
-        .insertInto('import_uploads')
-        .values({ campaign_id: campaignId, import_id: importId, seq: seq++, data: Buffer.from(chunk) })
-        .execute();
+      const data = Buffer.from(chunk);
+      const at = seq++;
+      await inCampaign(deps.db, campaignId, (tx) =>
+        tx
+          .insertInto('import_uploads')
+          .values({ campaign_id: campaignId, import_id: importId, seq: at, data })
+          .execute(),
+      );
     });
     if (d.bytes === 0) throw invalid([{ field: 'file', message: 'the file is empty' }]);
     const preview = await previewCsv(Readable.from([d.head]));
     const options: ImportOptions = { header: preview.header, delimiter: preview.delimiter, lineBreaks: d.lineBreaks };
-    await tx
-      .updateTable('imports')
-      .set({ file_bytes: d.bytes, file_sha256: d.sha256, options: JSON.stringify(options) })
-      .where('campaign_id', '=', campaignId)
-      .where('import_id', '=', importId)
-      .execute();
-    return { import: await loadImportView(tx, campaignId, importId), ...preview };
-  });
+    return await inCampaign(deps.db, campaignId, async (tx) => {
+      // The upload may have taken a while: the uploader must still be allowed to import.
+      await authorize(tx, principal, campaignId, 'imports.run');
+      const updated = await tx
+        .updateTable('imports')
+        .set({ status: 'uploaded', file_bytes: d.bytes, file_sha256: d.sha256, options: JSON.stringify(options) })
+        .where('campaign_id', '=', campaignId)
+        .where('import_id', '=', importId)
+        .where('status', '=', 'uploading')
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) throw notFound('import');
+      return { import: await loadImportView(tx, campaignId, importId), ...preview };
+    });
+  } catch (error) {
+    await inCampaign(deps.db, campaignId, (tx) =>
+      tx.deleteFrom('imports').where('campaign_id', '=', campaignId).where('import_id', '=', importId).execute(),
+    ).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Deletes an import that has not been started, with its stored file. */
@@ -365,7 +400,7 @@ export async function deleteImport(
       .forUpdate()
       .executeTakeFirst();
     if (!row) throw notFound('import');
-    if (row.status !== 'uploaded') {
+    if (row.status !== 'uploaded' && row.status !== 'uploading') {
       throw new AppError(
         'invalid_state',
         `only an import that has not been started can be deleted (this one is ${row.status})`,

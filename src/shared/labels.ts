@@ -57,16 +57,31 @@ export const ABILITIES = [
   'people.read',
   'people.write',
   'people.erase',
+  'tags.manage',
   'objections.record',
   'consent.record',
   'sources.read',
   'sources.manage',
   'imports.read',
   'imports.run',
+  'dpias.read',
+  'dpias.write',
+  'dpias.approve',
+  'governance.read',
+  'governance.manage',
 ] as const;
 export type Ability = (typeof ABILITIES)[number];
 
 export const AUDIT_EVENT_LABELS: Record<string, string> = {
+  'processing_activity.created': 'Processing activity recorded',
+  'processing_activity.updated': 'Processing activity changed',
+  'processing_activity.status_changed': 'Processing activity activated or retired',
+  'processing_activity.refused': 'Processing activity refused by a rule',
+  'ropa.exported': 'Record of processing exported',
+  'processor.created': 'Processor recorded',
+  'processor.updated': 'Processor changed',
+  'joint_arrangement.created': 'Joint-controller arrangement recorded',
+  'joint_arrangement.updated': 'Joint-controller arrangement changed',
   'campaign.created': 'Campaign created',
   'campaign.updated': 'Campaign details changed',
   'member.invited': 'Member invited',
@@ -90,6 +105,28 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'person.objection_recorded': 'Objection recorded',
   'person.erased': 'Person erased',
   'person.viewed': 'Person record viewed',
+  'person.create_refused': 'Adding a person refused by a rule',
+  'person.tag_added': 'Tag added to a person',
+  'person.tag_removed': 'Tag removed from a person',
+  'person.list_added': 'Person added to a list',
+  'person.list_removed': 'Person removed from a list',
+  'tag.created': 'Tag created',
+  'tag.updated': 'Tag renamed, archived or restored',
+  'tag.deleted': 'Tag deleted',
+  'list.created': 'List created',
+  'list.updated': 'List changed, archived or restored',
+  'list.deleted': 'List deleted',
+  'dpia.created': 'DPIA started',
+  'dpia.updated': 'DPIA changed',
+  'dpia.version_created': 'DPIA new version started',
+  'dpia.submitted': 'DPIA sent for review',
+  'dpia.returned_to_draft': 'DPIA returned to draft',
+  'dpia.approved': 'DPIA approved',
+  'dpia.approval_refused': 'DPIA approval refused by a rule',
+  'dpia.rejected': 'DPIA rejected',
+  'dpia.action_added': 'DPIA action added',
+  'dpia.action_updated': 'DPIA action changed',
+  'dpia.processing_refused': 'Processing refused: no approved DPIA',
 };
 
 // ---------------------------------------------------------------------------------------
@@ -226,6 +263,7 @@ export const CONSENT_CHANNEL_LABELS: Record<ConsentChannel, string> = {
 };
 
 export const IMPORT_STATUSES = [
+  'uploading',
   'uploaded',
   'refused',
   'queued',

@@ -8,7 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../src/app/context.js';
 import { erasePerson } from '../../src/app/erasure.js';
 import { recordObjection, recordObjectionByIdentifier } from '../../src/app/objections.js';
-import { deleteImport, getImport, listImports, openImportReport, startImport } from '../../src/app/imports.js';
+import {
+  ABANDONED_UPLOAD_MS,
+  deleteImport,
+  getImport,
+  listImports,
+  openImportReport,
+  startImport,
+  uploadImport,
+  UPLOAD_CHUNK_BYTES,
+} from '../../src/app/imports.js';
 import { getSource, listSources, updateSource } from '../../src/app/sources.js';
 import { inCampaign } from '../../src/db/scope.js';
 import { AppError } from '../../src/domain/errors.js';
@@ -351,6 +360,70 @@ describe('imports and their rules', () => {
     ]);
     await deleteImport(deps, tc.owner.principal, tc.campaign.id, uploaded.import.id);
     expect(await listImports(deps, tc.owner.principal, tc.campaign.id)).toEqual([]);
+  });
+
+  it('stores an upload chunk by chunk: other work runs meanwhile, and a broken upload leaves nothing', async () => {
+    const tc = await makeCampaign(deps);
+    const source = await makeSource(deps, tc.owner.principal, tc.campaign.id);
+    const rows = Array.from({ length: 40_000 }, (_, i) => `person${i}@example.org,Person ${i}`).join('\n');
+    const first = Buffer.from(`email,name\n${rows}\n`);
+    expect(first.length).toBeGreaterThan(UPLOAD_CHUNK_BYTES);
+    let release!: () => void;
+    const paused = new Promise<void>((resolve) => (release = resolve));
+    let reachedPause!: () => void;
+    const atPause = new Promise<void>((resolve) => (reachedPause = resolve));
+    async function* slowClient(): AsyncGenerator<Buffer> {
+      yield first;
+      reachedPause();
+      await paused;
+      yield Buffer.from('last@example.org,Last\n');
+    }
+    const uploading = uploadImport(
+      deps,
+      tc.owner.principal,
+      tc.campaign.id,
+      { sourceId: source.id, fileName: 'slow.csv' },
+      slowClient(),
+    );
+    await atPause;
+    // Mid-upload, the database answers other requests (on PGlite it has one connection),
+    // and the import is listed as uploading.
+    const during = await listImports(deps, tc.owner.principal, tc.campaign.id);
+    expect(during.map((i) => [i.fileName, i.status])).toEqual([['slow.csv', 'uploading']]);
+    await expect(
+      startImport(deps, tc.owner.principal, tc.campaign.id, during[0]!.id, { mapping: [] }, runner),
+    ).rejects.toMatchObject({ code: 'invalid_state' });
+    release();
+    const done = await uploading;
+    expect(done.import).toMatchObject({ status: 'uploaded', fileBytes: first.length + 22 });
+
+    // The client goes away mid-upload: the import and its chunks are deleted.
+    async function* brokenClient(): AsyncGenerator<Buffer> {
+      yield first;
+      throw new Error('connection reset');
+    }
+    await expect(
+      uploadImport(deps, tc.owner.principal, tc.campaign.id, { sourceId: source.id }, brokenClient()),
+    ).rejects.toThrow('connection reset');
+    const after = await listImports(deps, tc.owner.principal, tc.campaign.id);
+    expect(after.map((i) => i.id)).toEqual([done.import.id]);
+    const chunks = await inCampaign(deps.db, tc.campaign.id, (tx) =>
+      tx.selectFrom('import_uploads').select('import_id').where('campaign_id', '=', tc.campaign.id).execute(),
+    );
+    expect(new Set(chunks.map((c) => c.import_id))).toEqual(new Set([done.import.id]));
+
+    // An upload abandoned by a crashed process (still 'uploading' after an hour) is deleted by
+    // the campaign's next upload.
+    await inCampaign(deps.db, tc.campaign.id, (tx) =>
+      tx
+        .updateTable('imports')
+        .set({ status: 'uploading', created_at: new Date(Date.now() - ABANDONED_UPLOAD_MS - 60_000) })
+        .where('campaign_id', '=', tc.campaign.id)
+        .where('import_id', '=', done.import.id)
+        .execute(),
+    );
+    const next = await upload(deps, tc.owner.principal, tc.campaign.id, source.id, 'email\na@example.org\n');
+    expect((await listImports(deps, tc.owner.principal, tc.campaign.id)).map((i) => i.id)).toEqual([next.import.id]);
   });
 
   it('lets an organiser read sources but not run imports', async () => {

@@ -25,6 +25,7 @@ import { useInterval, useLoad } from '../use-load.js';
 import { SOURCE_TYPE_LABELS, type ImportStatus } from '../../shared/labels.js';
 
 const STATUS_LABELS: Record<ImportStatus, string> = {
+  uploading: 'Uploading',
   uploaded: 'Uploaded, not started',
   refused: 'Refused',
   queued: 'Queued',
