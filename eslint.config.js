@@ -121,6 +121,7 @@ const ALL_LAYERS = [
   'domain',
   'app',
   'imports',
+  'audiences',
   'db',
   'http',
   'jobs',
@@ -154,6 +155,11 @@ const boundaries = [
   ]),
   // src/imports reads and maps import files for the use cases: it sits beside src/app.
   boundary('imports', [
+    ...layers(['http', 'cli', 'web', 'banner'], APP_MSG),
+    ...packages(['fastify', '@fastify/*', 'fastify-type-provider-zod'], APP_MSG),
+  ]),
+  // src/audiences writes audience files for the use cases (hashing, files): beside src/app too.
+  boundary('audiences', [
     ...layers(['http', 'cli', 'web', 'banner'], APP_MSG),
     ...packages(['fastify', '@fastify/*', 'fastify-type-provider-zod'], APP_MSG),
   ]),

@@ -19,7 +19,7 @@ import { inCampaign, type Tx } from '../db/scope.js';
 import type { AuditActor } from '../domain/audit.js';
 import { AppError, invalid, notFound } from '../domain/errors.js';
 import { classifyAttributeName, uuidv7 } from '../domain/people.js';
-import { decideImport } from '../domain/rules/import-rules.js';
+import { decideAction } from '../domain/rules/engine.js';
 import { proceeds, type Finding } from '../domain/rules/rule.js';
 import type { ControllerType, ImportStatus } from '../shared/labels.js';
 import type { ImportSummary, ImportView } from '../shared/views.js';
@@ -32,6 +32,7 @@ import {
 import { readCsv, isErrorRecord, type CsvDelimiter } from '../imports/read-csv.js';
 import { REPORT_CSV_HEADER } from '../imports/report.js';
 import { appendAuditEvent } from './audit.js';
+import { auditFindings } from './decisions.js';
 import { actorOf, authorize, membershipRole, nowOf, type AppDeps, type Principal } from './context.js';
 import { loadSource } from './sources.js';
 import { parseInput } from './validate.js';
@@ -511,19 +512,13 @@ async function startInTx(
     }
   }
 
-  const decision = decideImport({
-    controllerType: campaign.controller_type as ControllerType,
-    source,
-    specialCategoryAttributes: special,
+  const decision = decideAction({
+    capability: 'import',
+    facts: { controllerType: campaign.controller_type as ControllerType, source, specialCategoryAttributes: special },
   });
   const now = nowOf(deps);
   const newOptions: ImportOptions = { ...options, ...(input.collectedAt ? { collectedAt: input.collectedAt } : {}) };
-  const findingData = decision.findings.map((f) => ({
-    ruleId: f.ruleId,
-    citation: f.citation,
-    outcome: f.outcome,
-    explanation: f.explanation,
-  }));
+  const findingData = auditFindings(decision.findings);
   if (!proceeds(decision)) {
     await tx
       .updateTable('imports')

@@ -12,6 +12,8 @@ import type { Finding } from '../domain/rules/rule.js';
 import type { PersonSummary } from '../shared/views.js';
 import { namePostcodeKey, type SuppressionIdentifier } from '../domain/suppression.js';
 import { AppError, notFound } from '../domain/errors.js';
+import type { NoticeDeliveryView } from '../shared/privacy-notice.js';
+import { loadNoticeDeliveries } from './privacy-notice-deliveries.js';
 
 /**
  * One writer at a time for a campaign's people: an identifier belongs to exactly one person
@@ -65,8 +67,8 @@ export interface PersonDetail extends Omit<PersonSummary, 'art14Status'> {
   updatedAt: string;
   identifiers: { kind: 'email' | 'phone'; value: string; primary: boolean }[];
   facts: { field: string; value: string; specialCategory: string | null; provenance: FactProvenance | null }[];
-  tags: { id: string; name: string }[];
-  lists: { id: string; name: string }[];
+  tags: MembershipView[];
+  lists: MembershipView[];
   sources: { id: string; name: string; type: string; first: boolean }[];
   consent: {
     current: { purpose: string; channel: string; granted: boolean; occurredAt: string; recordId: string }[];
@@ -87,6 +89,8 @@ export interface PersonDetail extends Omit<PersonSummary, 'art14Status'> {
   };
   objections: { id: string; receivedAt: string; method: string; note: string | null; recordedAt: string }[];
   art14: { status: Art14Status; dueAt: string | null; notifiedAt: string | null };
+  /** The privacy-notice versions the person was given, when and how (oldest first). */
+  noticeDeliveries: NoticeDeliveryView[];
 }
 
 export interface PersonRowLike {
@@ -118,6 +122,75 @@ export function presentSummary(row: PersonRowLike, now: Date): PersonSummary {
     ),
     createdAt: isoOf(row.created_at),
   };
+}
+
+/** A person's place on a tag or list, with where that fact came from (null for memberships older than provenance). */
+export interface MembershipView {
+  id: string;
+  name: string;
+  archived: boolean;
+  addedAt: string;
+  provenance: FactProvenance | null;
+}
+
+const MEMBERSHIP_TABLES = {
+  tag: { table: 'tags', members: 'person_tags', id: 'tag_id' },
+  list: { table: 'lists', members: 'list_members', id: 'list_id' },
+} as const;
+
+/** A person's tags (or lists), by name; `onlyId` narrows it to one. */
+export async function loadMemberships(
+  tx: Tx,
+  campaignId: string,
+  kind: 'tag' | 'list',
+  personId: string,
+  onlyId?: string,
+): Promise<MembershipView[]> {
+  const t = MEMBERSHIP_TABLES[kind];
+  const rows = await sql<{
+    id: string;
+    name: string;
+    archived_at: Date | string | null;
+    added_at: Date | string;
+    provenance_id: number | string | null;
+    kind: string | null;
+    lawful_basis: string | null;
+    collected_at: Date | string | null;
+    recorded_at: Date | string | null;
+    source_id: string | null;
+    import_id: string | null;
+    source_name: string | null;
+    source_type: string | null;
+  }>`
+    SELECT c.${sql.ref(t.id)} AS id, c.name, c.archived_at, m.added_at, p.provenance_id, p.kind, p.lawful_basis,
+           p.collected_at, p.recorded_at, p.source_id, p.import_id, s.name AS source_name, s.type AS source_type
+      FROM ${sql.table(t.members)} m
+      JOIN ${sql.table(t.table)} c ON c.campaign_id = m.campaign_id AND c.${sql.ref(t.id)} = m.${sql.ref(t.id)}
+      LEFT JOIN provenance p ON p.campaign_id = m.campaign_id AND p.provenance_id = m.provenance_id
+      LEFT JOIN sources s ON s.campaign_id = p.campaign_id AND s.source_id = p.source_id
+     WHERE m.campaign_id = ${campaignId} AND m.person_id = ${personId}
+           ${onlyId === undefined ? sql`` : sql`AND m.${sql.ref(t.id)} = ${onlyId}`}
+     ORDER BY lower(c.name), c.${sql.ref(t.id)}`.execute(tx);
+  return rows.rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    archived: r.archived_at !== null,
+    addedAt: isoOf(r.added_at),
+    provenance:
+      r.provenance_id === null || r.source_id === null
+        ? null
+        : {
+            id: Number(r.provenance_id),
+            kind: r.kind ?? 'provided',
+            lawfulBasis: r.lawful_basis,
+            collectedAt: isoOf(r.collected_at ?? r.added_at),
+            recordedAt: isoOf(r.recorded_at ?? r.added_at),
+            sourceId: r.source_id,
+            sourceName: r.source_name ?? '',
+            sourceType: r.source_type ?? '',
+            importId: r.import_id,
+          },
+  }));
 }
 
 /** The person's full record, or not_found. Reads only: the caller audits the view if needed. */
@@ -179,26 +252,8 @@ export async function loadPersonDetail(tx: Tx, campaignId: string, personId: str
     }
   }
 
-  const tags = await tx
-    .selectFrom('person_tags')
-    .innerJoin('tags', (j) =>
-      j.onRef('tags.campaign_id', '=', 'person_tags.campaign_id').onRef('tags.tag_id', '=', 'person_tags.tag_id'),
-    )
-    .select(['tags.tag_id', 'tags.name'])
-    .where('person_tags.campaign_id', '=', campaignId)
-    .where('person_tags.person_id', '=', personId)
-    .orderBy('tags.name')
-    .execute();
-  const lists = await tx
-    .selectFrom('list_members')
-    .innerJoin('lists', (j) =>
-      j.onRef('lists.campaign_id', '=', 'list_members.campaign_id').onRef('lists.list_id', '=', 'list_members.list_id'),
-    )
-    .select(['lists.list_id', 'lists.name'])
-    .where('list_members.campaign_id', '=', campaignId)
-    .where('list_members.person_id', '=', personId)
-    .orderBy('lists.name')
-    .execute();
+  const tags = await loadMemberships(tx, campaignId, 'tag', personId);
+  const lists = await loadMemberships(tx, campaignId, 'list', personId);
   const sources = await sql<{ source_id: string; name: string; type: string; first: boolean }>`
     SELECT s.source_id, s.name, s.type, s.source_id = ${row.first_source_id} AS first
       FROM sources s
@@ -248,6 +303,7 @@ export async function loadPersonDetail(tx: Tx, campaignId: string, personId: str
     .where('person_id', '=', personId)
     .orderBy('received_at')
     .execute();
+  const noticeDeliveries = await loadNoticeDeliveries(tx, campaignId, personId);
 
   const identifiers: PersonDetail['identifiers'] = [];
   if (row.email) identifiers.push({ kind: 'email', value: row.email, primary: true });
@@ -273,8 +329,8 @@ export async function loadPersonDetail(tx: Tx, campaignId: string, personId: str
       specialCategory: f.c ?? null,
       provenance: provenance.get(Number(f.p)) ?? null,
     })),
-    tags: tags.map((t) => ({ id: t.tag_id, name: t.name })),
-    lists: lists.map((l) => ({ id: l.list_id, name: l.name })),
+    tags,
+    lists,
     sources: sources.rows.map((s) => ({ id: s.source_id, name: s.name, type: s.type, first: s.first })),
     consent: {
       current: current.map((c) => ({
@@ -307,6 +363,7 @@ export async function loadPersonDetail(tx: Tx, campaignId: string, personId: str
       recordedAt: isoOf(o.recorded_at),
     })),
     art14: { status: summary.art14Status, dueAt: iso(row.art14_due_at), notifiedAt: iso(row.art14_notified_at) },
+    noticeDeliveries,
   };
 }
 

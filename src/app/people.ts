@@ -1,14 +1,15 @@
 /**
  * People: search (keyset-paginated, every filter on an index), the full record of a person
- * with the provenance of each value, manual entry screened against suppressions, the Art 14
- * notice, and the campaign's tags and lists.
+ * with the provenance of each value, manual entry screened against suppressions, and the Art 14
+ * notice. Tags and lists: src/app/tags.ts.
  */
 import { sql, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import { inCampaign, type Tx } from '../db/scope.js';
-import { invalid, notFound, conflict, type FieldIssue } from '../domain/errors.js';
+import { AppError, invalid, notFound, conflict, type FieldIssue } from '../domain/errors.js';
+import type { Finding } from '../domain/rules/rule.js';
 import { normalizeEmail, normalizePhone, normalizeUkPostcode } from '../domain/identifiers.js';
-import { art14DueAt, peopleQuerySchema, uuidv7, type PeopleQuery } from '../domain/people.js';
+import { art14DueAt, art14WarningFrom, peopleQuerySchema, uuidv7, type PeopleQuery } from '../domain/people.js';
 import { isThirdPartySource, type SourceType } from '../domain/sources.js';
 import { suppressionKeys } from '../domain/suppression.js';
 import { appendAuditEvent } from './audit.js';
@@ -23,6 +24,7 @@ import {
   type PersonRowLike,
   type PersonSummary,
 } from './people-shared.js';
+import { recordArt14Delivery } from './privacy-notice-deliveries.js';
 import { findSuppressions, identifiersFromRaw, suppressionHasher } from './suppression.js';
 import { parseInput } from './validate.js';
 
@@ -87,7 +89,7 @@ async function identifierOwners(tx: Tx, campaignId: string, kind: 'email' | 'pho
  * first (primary or extra identifier → person ids), so the main query is an index lookup.
  * Returns null when a filter can match no one.
  */
-async function filtersOf(tx: Tx, campaignId: string, query: PeopleQuery): Promise<Filter[] | null> {
+async function filtersOf(tx: Tx, campaignId: string, query: PeopleQuery, now: Date): Promise<Filter[] | null> {
   const filters: Filter[] = [];
   const issues: FieldIssue[] = [];
   let email = query.email;
@@ -175,6 +177,13 @@ async function filtersOf(tx: Tx, campaignId: string, query: PeopleQuery): Promis
   }
   if (query.objection === 'objected') filters.push(sql`p.objected_at IS NOT NULL`);
   if (query.objection === 'not_objected') filters.push(sql`p.objected_at IS NULL`);
+  if (query.art14) {
+    // The partial index people_art14_idx holds exactly the people still owed a notice.
+    filters.push(sql`p.art14_due_at IS NOT NULL AND p.art14_notified_at IS NULL`);
+    if (query.art14 === 'overdue') filters.push(sql`p.art14_due_at <= ${now}`);
+    if (query.art14 === 'warning')
+      filters.push(sql`p.art14_due_at > ${now} AND p.art14_due_at <= ${art14WarningFrom(now)}`);
+  }
   return filters;
 }
 
@@ -183,8 +192,9 @@ export async function peopleSearchSql(
   tx: Tx,
   campaignId: string,
   query: PeopleQuery,
+  now: Date = new Date(),
 ): Promise<RawBuilder<PersonRowLike> | null> {
-  const filters = await filtersOf(tx, campaignId, query);
+  const filters = await filtersOf(tx, campaignId, query, now);
   if (filters === null) return null;
   if (query.after) filters.push(sql`p.person_id < ${decodeCursor(query.after)}`);
   const where = filters.length > 0 ? sql`AND ${sql.join(filters, sql` AND `)}` : sql``;
@@ -207,7 +217,7 @@ export async function listPeople(
   return inCampaign(deps.db, campaignId, async (tx) => {
     await authorize(tx, principal, campaignId, 'people.read');
     const query = parseInput(peopleQuerySchema, input);
-    const statement = await peopleSearchSql(tx, campaignId, query);
+    const statement = await peopleSearchSql(tx, campaignId, query, nowOf(deps));
     if (statement === null) return { people: [], nextCursor: null };
     const rows = (await statement.execute(tx)).rows;
     const now = nowOf(deps);
@@ -263,8 +273,47 @@ export type PersonInput = z.infer<typeof personInputSchema>;
 /**
  * Adds a person by hand. Refused when any identifier is on the suppression list
  * (DM-OBJECTION-ABSOLUTE); a conflict when the email or phone already belongs to someone.
+ * A refusal is recorded in the audit trail (person.create_refused, with the rule's finding and
+ * no identifier), in a transaction of its own since the refused one is rolled back.
  */
 export async function createPerson(
+  deps: AppDeps,
+  principal: Principal,
+  campaignId: string,
+  input: unknown,
+): Promise<PersonDetail> {
+  try {
+    return await insertPerson(deps, principal, campaignId, input);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'rule_refused') {
+      const findings = Array.isArray(error.details?.findings) ? (error.details.findings as Finding[]) : [];
+      const sourceId = String((input as { sourceId?: unknown }).sourceId);
+      await inCampaign(deps.db, campaignId, (tx) =>
+        appendAuditEvent(
+          tx,
+          campaignId,
+          actorOf(principal),
+          {
+            type: 'person.create_refused',
+            data: {
+              sourceId,
+              findings: findings.map((f) => ({
+                ruleId: f.ruleId,
+                citation: f.citation,
+                outcome: f.outcome,
+                explanation: f.explanation,
+              })),
+            },
+          },
+          nowOf(deps),
+        ),
+      );
+    }
+    throw error;
+  }
+}
+
+async function insertPerson(
   deps: AppDeps,
   principal: Principal,
   campaignId: string,
@@ -410,10 +459,16 @@ export const art14NoticeSchema = z
   .object({
     sentAt: z.iso.datetime({ offset: true, message: 'a date and time in ISO 8601, e.g. 2026-11-29T10:00:00Z' }),
     method: z.string().trim().min(1, 'say how the notice was given (e.g. letter, email)').max(200),
+    /** The privacy-notice version given; by default, the one published when it was sent. */
+    noticeVersion: z.number().int('must be a whole number').min(1, 'versions start at 1').optional(),
+    noticeLanguage: z.enum(['en', 'cy'], { message: 'must be en or cy' }).optional(),
   })
   .strict();
 
-/** Records that the Art 14 privacy notice was given (TR-ART14-ONE-MONTH stops counting). */
+/**
+ * Records that the Art 14 privacy notice was given (TR-ART14-ONE-MONTH stops counting), and
+ * which published version of the privacy notice it gave (src/app/privacy-notice-deliveries.ts).
+ */
 export async function recordArt14Notice(
   deps: AppDeps,
   principal: Principal,
@@ -444,45 +499,19 @@ export async function recordArt14Notice(
       { type: 'person.updated', data: { personId, fields: ['art14NotifiedAt', `art14NoticeMethod:${parsed.method}`] } },
       now,
     );
+    await recordArt14Delivery(
+      tx,
+      campaignId,
+      actorOf(principal),
+      {
+        personId,
+        sentAt,
+        method: parsed.method,
+        version: parsed.noticeVersion,
+        language: parsed.noticeLanguage,
+      },
+      now,
+    );
     return loadPersonDetail(tx, campaignId, personId, now);
-  });
-}
-
-// ---------------------------------------------------------------------------------------
-// Tags and lists
-// ---------------------------------------------------------------------------------------
-
-export async function listTags(
-  deps: AppDeps,
-  principal: Principal,
-  campaignId: string,
-): Promise<{ id: string; name: string; people: number }[]> {
-  return inCampaign(deps.db, campaignId, async (tx) => {
-    await authorize(tx, principal, campaignId, 'people.read');
-    const rows = await sql<{ tag_id: string; name: string; people: number | string }>`
-      SELECT t.tag_id, t.name, (SELECT count(*) FROM person_tags pt
-                                 WHERE pt.campaign_id = t.campaign_id AND pt.tag_id = t.tag_id) AS people
-        FROM tags t WHERE t.campaign_id = ${campaignId} ORDER BY lower(t.name)`.execute(tx);
-    return rows.rows.map((r) => ({ id: r.tag_id, name: r.name, people: Number(r.people) }));
-  });
-}
-
-export async function listLists(
-  deps: AppDeps,
-  principal: Principal,
-  campaignId: string,
-): Promise<{ id: string; name: string; description: string; people: number }[]> {
-  return inCampaign(deps.db, campaignId, async (tx) => {
-    await authorize(tx, principal, campaignId, 'people.read');
-    const rows = await sql<{ list_id: string; name: string; description: string; people: number | string }>`
-      SELECT l.list_id, l.name, l.description, (SELECT count(*) FROM list_members lm
-                                 WHERE lm.campaign_id = l.campaign_id AND lm.list_id = l.list_id) AS people
-        FROM lists l WHERE l.campaign_id = ${campaignId} ORDER BY lower(l.name)`.execute(tx);
-    return rows.rows.map((r) => ({
-      id: r.list_id,
-      name: r.name,
-      description: r.description,
-      people: Number(r.people),
-    }));
   });
 }

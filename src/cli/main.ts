@@ -15,9 +15,12 @@ import { AppError } from '../domain/errors.js';
 import type { CommandContext, RunState } from './command.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerCampaignCommands } from './commands/campaign.js';
+import { registerDpiaCommands } from './commands/dpia.js';
 import { registerEraseCommand } from './commands/erase.js';
+import { registerGovernanceCommands } from './commands/governance.js';
 import { registerImportCommands } from './commands/import.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerNoticeCommands } from './commands/notice.js';
 import { registerObjectCommand } from './commands/object.js';
 import { registerPeopleCommands } from './commands/people.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -60,6 +63,9 @@ function buildProgram(ctx: CommandContext): Command {
   registerEraseCommand(program, ctx);
   registerSourceCommands(program, ctx);
   registerImportCommands(program, ctx);
+  registerDpiaCommands(program, ctx);
+  registerGovernanceCommands(program, ctx);
+  registerNoticeCommands(program, ctx);
   return program;
 }
 

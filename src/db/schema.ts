@@ -256,6 +256,8 @@ export interface TagsTable {
   tag_id: string;
   name: string;
   created_at: DefaultTimestamp;
+  /** Migration 20261129000170: an archived tag keeps its memberships and takes no new ones. */
+  archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface PersonTagsTable {
@@ -272,6 +274,8 @@ export interface ListsTable {
   name: string;
   description: Generated<string>;
   created_at: DefaultTimestamp;
+  /** Migration 20261129000170: an archived list keeps its members and takes no new ones. */
+  archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface ListMembersTable {
@@ -348,6 +352,191 @@ export interface ErasuresTable {
   suppression_entries: number;
 }
 
+// DPIAs (issue 4, migrations/20261129000300_dpia.sql). DATE columns are 'YYYY-MM-DD' strings.
+export interface DpiasTable {
+  campaign_id: string;
+  dpia_id: string;
+  title: string;
+  activity_id: string | null;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+export interface DpiaVersionsTable {
+  campaign_id: string;
+  dpia_id: string;
+  version: number;
+  status: string;
+  activity_id: string | null;
+  screening: Json;
+  need_summary: Generated<string>;
+  description: Json;
+  consultation: Json;
+  necessity: Json;
+  risks: Json;
+  sign_off: Json;
+  ico_consultation: Json | null;
+  review_date: string | null;
+  approval_warnings: Json;
+  decision_note: string | null;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+  updated_at: DefaultTimestamp;
+  updated_by: string | null;
+  submitted_at: Timestamp | null;
+  submitted_by: string | null;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+}
+
+export interface DpiaActionsTable {
+  campaign_id: string;
+  dpia_id: string;
+  action_id: string;
+  risk_id: string | null;
+  action: string;
+  owner: string;
+  due_date: string;
+  done_at: Timestamp | null;
+  done_by: string | null;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+// Governance records (issue 4, migrations/20261129000200_governance.sql). DATE columns are
+// 'YYYY-MM-DD' strings; jsonb documents are validated by src/domain/governance.ts.
+export interface ProcessorsTable {
+  campaign_id: string;
+  processor_id: string;
+  name: string;
+  service: Generated<string>;
+  contract_reference: string | null;
+  contract_date: string | null;
+  art28_terms: Json;
+  hosting: Json;
+  sub_processors: Json;
+  segregation: string | null;
+  service_improvement: Generated<string>;
+  service_improvement_note: string | null;
+  notes: Generated<string>;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+  updated_at: DefaultTimestamp;
+  archived_at: Timestamp | null;
+}
+
+export interface JointControllerArrangementsTable {
+  campaign_id: string;
+  arrangement_id: string;
+  platform: string;
+  platform_name: string;
+  scope: string;
+  preset_version: string | null;
+  terms_reference: string | null;
+  responsibilities: Json;
+  essence: Generated<string>;
+  eligibility_confirmation: string | null;
+  review_due_on: string | null;
+  last_reviewed_on: string | null;
+  notes: Generated<string>;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+  updated_at: DefaultTimestamp;
+  archived_at: Timestamp | null;
+}
+
+export interface ProcessingActivitiesTable {
+  campaign_id: string;
+  activity_id: string;
+  name: string;
+  description: Generated<string>;
+  status: Generated<string>;
+  purposes: Json;
+  lawful_basis: string | null;
+  lawful_basis_note: string | null;
+  legitimate_interests_assessment: Json | null;
+  data_categories: Json;
+  special_categories: Json;
+  appropriate_policy_document: string | null;
+  data_subjects: Json;
+  other_sources: Generated<string>;
+  recipients: Json;
+  retention: string | null;
+  transfers: Json | null;
+  security_measures: string | null;
+  capabilities: Json;
+  dpia_id: string | null;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+  updated_at: DefaultTimestamp;
+  activated_at: Timestamp | null;
+  retired_at: Timestamp | null;
+}
+
+export interface ProcessingActivitySourcesTable {
+  campaign_id: string;
+  activity_id: string;
+  source_id: string;
+}
+
+export interface ProcessingActivityProcessorsTable {
+  campaign_id: string;
+  activity_id: string;
+  processor_id: string;
+}
+
+export interface ProcessingActivityArrangementsTable {
+  campaign_id: string;
+  activity_id: string;
+  arrangement_id: string;
+}
+
+// Privacy notice (issue 4, migrations/20261129000400_privacy_notice.sql).
+export interface PrivacyNoticeSettingsTable {
+  campaign_id: string;
+  objection_url: string | null;
+  privacy_email: string | null;
+  complaint_url: string | null;
+  updated_at: DefaultTimestamp;
+  updated_by: string | null;
+}
+
+export interface PrivacyNoticeTranslationsTable {
+  campaign_id: string;
+  language: string;
+  section_id: string;
+  heading: string;
+  body: string;
+  source_sha256: string;
+  updated_at: DefaultTimestamp;
+  updated_by: string | null;
+}
+
+export interface PrivacyNoticeVersionsTable {
+  campaign_id: string;
+  version: number;
+  language: string;
+  document: Json;
+  text_sha256: string;
+  published_at: Timestamp;
+  published_by: string | null;
+}
+
+export interface PrivacyNoticeDeliveriesTable {
+  campaign_id: string;
+  delivery_id: string;
+  person_id: string;
+  version: number;
+  language: string;
+  method: string;
+  delivered_at: Timestamp;
+  recorded_at: DefaultTimestamp;
+  recorded_by: Json;
+  note: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -378,6 +567,19 @@ export interface DB {
   objections: ObjectionsTable;
   suppressions: SuppressionsTable;
   erasures: ErasuresTable;
+  dpias: DpiasTable;
+  dpia_versions: DpiaVersionsTable;
+  dpia_actions: DpiaActionsTable;
+  processors: ProcessorsTable;
+  joint_controller_arrangements: JointControllerArrangementsTable;
+  processing_activities: ProcessingActivitiesTable;
+  processing_activity_sources: ProcessingActivitySourcesTable;
+  processing_activity_processors: ProcessingActivityProcessorsTable;
+  processing_activity_arrangements: ProcessingActivityArrangementsTable;
+  privacy_notice_settings: PrivacyNoticeSettingsTable;
+  privacy_notice_translations: PrivacyNoticeTranslationsTable;
+  privacy_notice_versions: PrivacyNoticeVersionsTable;
+  privacy_notice_deliveries: PrivacyNoticeDeliveriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -53,7 +53,118 @@ export type AuditEvent =
       data: { objectionId: string; personId: string | null; suppressionEntriesAdded: number };
     }
   | { type: 'person.erased'; data: { erasureId: string; personId: string; suppressionEntriesKept: number } }
-  | { type: 'person.viewed'; data: { personId: string } };
+  | { type: 'person.viewed'; data: { personId: string } }
+  // A decision of the rules engine (src/domain/rules/engine.ts) that refused, required, warned,
+  // or allowed with its reasoning recorded; written by src/app/decisions.ts. `ref` holds ids only.
+  | {
+      type: 'rules.decided';
+      data: {
+        capability: string;
+        outcome: 'allow' | 'warn' | 'require' | 'refuse';
+        ref: Record<string, string> | null;
+        findings: RuleFindingData[];
+        reasoning: RuleFindingData[];
+      };
+    }
+  // People: manual entry refused, tags and lists (issue 3)
+  | { type: 'person.create_refused'; data: { sourceId: string; findings: RuleFindingData[] } }
+  | { type: 'person.tag_added'; data: { personId: string; tagId: string; provenanceId: number } }
+  | { type: 'person.tag_removed'; data: { personId: string; tagId: string } }
+  | { type: 'person.list_added'; data: { personId: string; listId: string; provenanceId: number } }
+  | { type: 'person.list_removed'; data: { personId: string; listId: string } }
+  | { type: 'tag.created'; data: { tagId: string; name: string } }
+  | { type: 'tag.updated'; data: { tagId: string; fields: string[]; name: string; previousName?: string } }
+  | { type: 'tag.deleted'; data: { tagId: string; name: string } }
+  | { type: 'list.created'; data: { listId: string; name: string } }
+  | { type: 'list.updated'; data: { listId: string; fields: string[]; name: string; previousName?: string } }
+  | { type: 'list.deleted'; data: { listId: string; name: string } }
+  // DPIAs (issue 4; UK GDPR Art 35-36)
+  | {
+      type: 'dpia.created';
+      data: {
+        dpiaId: string;
+        title: string;
+        activityId: string | null;
+        screeningRequired: boolean;
+        triggers: string[];
+      };
+    }
+  | { type: 'dpia.updated'; data: { dpiaId: string; version: number; fields: string[] } }
+  | { type: 'dpia.version_created'; data: { dpiaId: string; version: number; fromVersion: number } }
+  | { type: 'dpia.submitted'; data: { dpiaId: string; version: number } }
+  | { type: 'dpia.returned_to_draft'; data: { dpiaId: string; version: number } }
+  | {
+      type: 'dpia.approved';
+      data: {
+        dpiaId: string;
+        version: number;
+        reviewDate: string;
+        residualHighRisks: number;
+        warnings: RuleFindingData[];
+      };
+    }
+  | { type: 'dpia.approval_refused'; data: { dpiaId: string; version: number; findings: RuleFindingData[] } }
+  | { type: 'dpia.rejected'; data: { dpiaId: string; version: number; reason: string } }
+  | { type: 'dpia.action_added'; data: { dpiaId: string; actionId: string; dueDate: string } }
+  | { type: 'dpia.action_updated'; data: { dpiaId: string; actionId: string; fields: string[] } }
+  | { type: 'dpia.processing_refused'; data: { activityId: string; findings: RuleFindingData[] } }
+  // Governance records (issue 4): record of processing (Art 30), processors (Art 28),
+  // joint-controller arrangements (Art 26). `findings` are the rule findings of the record
+  // when it was saved; `warnings` those that let a status change go ahead.
+  | {
+      type: 'processing_activity.created';
+      data: { activityId: string; name: string; status: 'draft' | 'active'; warnings: RuleFindingData[] };
+    }
+  | { type: 'processing_activity.updated'; data: { activityId: string; fields: string[]; warnings: RuleFindingData[] } }
+  | {
+      type: 'processing_activity.status_changed';
+      data: { activityId: string; from: string; to: 'active' | 'retired'; warnings: RuleFindingData[] };
+    }
+  | {
+      type: 'processing_activity.refused';
+      data: {
+        activityId: string | null;
+        name: string;
+        action: 'create' | 'update' | 'activate';
+        findings: RuleFindingData[];
+      };
+    }
+  | { type: 'ropa.exported'; data: { format: 'csv' | 'json' | 'print'; activities: number } }
+  | { type: 'processor.created'; data: { processorId: string; name: string; findings: RuleFindingData[] } }
+  | {
+      type: 'processor.updated';
+      data: { processorId: string; fields: string[]; findings: RuleFindingData[]; activeActivityIds: string[] };
+    }
+  | {
+      type: 'joint_arrangement.created';
+      data: {
+        arrangementId: string;
+        platform: string;
+        scope: string;
+        presetVersion: string | null;
+        findings: RuleFindingData[];
+      };
+    }
+  | {
+      type: 'joint_arrangement.updated';
+      data: { arrangementId: string; fields: string[]; findings: RuleFindingData[]; activeActivityIds: string[] };
+    }
+  // Privacy notice (issue 4; UK GDPR Arts 12-14): settings, Welsh texts, publication, and
+  // which version each person was given.
+  | { type: 'privacy_notice.settings_updated'; data: { fields: string[] } }
+  | {
+      type: 'privacy_notice.translation_saved';
+      data: { language: 'cy'; sectionId: string; sourceSha256: string; removed: boolean };
+    }
+  | {
+      type: 'privacy_notice.published';
+      data: { version: number; language: 'en' | 'cy'; sha256: string; sections: string[]; warnings: RuleFindingData[] };
+    }
+  | { type: 'privacy_notice.publish_refused'; data: { language: 'en' | 'cy'; findings: RuleFindingData[] } }
+  | {
+      type: 'privacy_notice.delivered';
+      data: { deliveryId: string; personId: string; version: number; language: 'en' | 'cy'; method: string };
+    };
 
 /** A rule finding as stored in the audit trail (see src/domain/rules/rule.ts). */
 export interface RuleFindingData {
@@ -61,6 +172,8 @@ export interface RuleFindingData {
   citation: string;
   outcome: string;
   explanation: string;
+  /** What would make it allowed (added for rules.decided; older events lack it). */
+  remedy?: string | null;
 }
 
 export type AuditEventType = AuditEvent['type'];

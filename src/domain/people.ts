@@ -87,6 +87,11 @@ export const peopleQuerySchema = z.object({
   consentChannel: z.enum(CONSENT_CHANNELS).optional(),
   consent: z.enum(['granted', 'withdrawn', 'none']).optional(),
   objection: z.enum(['objected', 'not_objected']).optional(),
+  /**
+   * The Art 14 clock (TR-ART14-ONE-MONTH): `overdue` — no notice by day 30; `warning` — day 21
+   * to 30 without a notice; `open` — any person still owed a notice.
+   */
+  art14: z.enum(['overdue', 'warning', 'open']).optional(),
   limit: z.coerce.number().int().min(1).max(PEOPLE_PAGE_MAX).default(50),
   /** Opaque cursor from the previous page. */
   after: z.string().max(200).optional(),
@@ -103,6 +108,10 @@ import type { Art14Status } from '../shared/views.js';
 export const ART14_WARN_DAY = 21;
 export const ART14_BREACH_DAY = 30;
 const DAY_MS = 86_400_000;
+
+/** The earliest due date of a person in the `warning` window at `now` (day 21 reached). */
+export const art14WarningFrom = (now: Date): Date =>
+  new Date(now.getTime() + (ART14_BREACH_DAY - ART14_WARN_DAY) * DAY_MS);
 
 /** The notice deadline for data that arrived at `collectedAt`: one month (30 days) later. */
 export const art14DueAt = (collectedAt: Date): Date => new Date(collectedAt.getTime() + ART14_BREACH_DAY * DAY_MS);

@@ -15,12 +15,21 @@ const ALLOWED: Record<Action, Role[]> = {
   'people.read': ['owner', 'data_manager', 'organiser', 'dpo'],
   'people.write': ['owner', 'data_manager', 'organiser'],
   'people.erase': ['owner', 'data_manager', 'dpo'],
+  'tags.manage': ['owner', 'data_manager', 'dpo'],
   'objections.record': ['owner', 'data_manager', 'organiser', 'volunteer', 'dpo'],
   'consent.record': ['owner', 'data_manager', 'organiser'],
   'sources.read': ['owner', 'data_manager', 'organiser', 'dpo'],
   'sources.manage': ['owner', 'data_manager', 'dpo'],
   'imports.read': ['owner', 'data_manager', 'dpo'],
   'imports.run': ['owner', 'data_manager'],
+  'dpias.read': ['owner', 'data_manager', 'organiser', 'dpo'],
+  'dpias.write': ['owner', 'dpo'],
+  'dpias.approve': ['owner', 'dpo'],
+  'governance.read': ['owner', 'data_manager', 'organiser', 'dpo'],
+  'governance.manage': ['owner', 'dpo'],
+  'privacy_notice.read': ['owner', 'data_manager', 'organiser', 'dpo'],
+  'privacy_notice.edit': ['owner', 'data_manager', 'dpo'],
+  'privacy_notice.publish': ['owner', 'dpo'],
 };
 
 describe('permissions: default deny', () => {

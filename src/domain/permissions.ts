@@ -48,6 +48,8 @@ const RULES: Record<Action, Rule> = {
   'people.read': is('owner', 'data_manager', 'organiser', 'dpo'),
   'people.write': is('owner', 'data_manager', 'organiser'),
   'people.erase': is('owner', 'data_manager', 'dpo'),
+  // Renaming, archiving and deleting tags and lists (adding people to them is people.write).
+  'tags.manage': is('owner', 'data_manager', 'dpo'),
   // Anyone who hears an objection must be able to record it (Art 21(3) is absolute).
   'objections.record': is('owner', 'data_manager', 'organiser', 'volunteer', 'dpo'),
   'consent.record': is('owner', 'data_manager', 'organiser'),
@@ -55,6 +57,20 @@ const RULES: Record<Action, Rule> = {
   'sources.manage': is('owner', 'data_manager', 'dpo'),
   'imports.read': is('owner', 'data_manager', 'dpo'),
   'imports.run': is('owner', 'data_manager'),
+  // DPIAs (Art 35): staff who plan processing may read and screen; the DPO and the owner write
+  // and sign off (Art 35(2): the controller seeks the DPO's advice).
+  'dpias.read': is('owner', 'data_manager', 'organiser', 'dpo'),
+  'dpias.write': is('owner', 'dpo'),
+  'dpias.approve': is('owner', 'dpo'),
+  // Governance records (Arts 26, 28, 30): staff who run processing may read them; only the DPO
+  // and the owner keep them.
+  'governance.read': is('owner', 'data_manager', 'organiser', 'dpo'),
+  'governance.manage': is('owner', 'dpo'),
+  // The privacy notice (Arts 12-14): staff who use people's data may read it; its settings and
+  // Welsh texts are kept by those who keep the data; publishing is for the DPO and the owner.
+  'privacy_notice.read': is('owner', 'data_manager', 'organiser', 'dpo'),
+  'privacy_notice.edit': is('owner', 'data_manager', 'dpo'),
+  'privacy_notice.publish': is('owner', 'dpo'),
 };
 
 export function can(actor: Actor, action: Action, context: PermissionContext = {}): boolean {

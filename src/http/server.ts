@@ -7,6 +7,7 @@
  * the same errors; the route schemas here feed the OpenAPI document.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
@@ -23,13 +24,18 @@ import { handleError } from './errors.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerCampaignRoutes } from './routes/campaigns.js';
+import { registerDpoRoutes } from './routes/dpo.js';
+import { registerDpiaRoutes } from './routes/dpias.js';
+import { registerGovernanceRoutes } from './routes/governance.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerImportRoutes } from './routes/imports.js';
 import { registerJobRoutes, type JobsFacade } from './routes/jobs.js';
 import { registerMemberRoutes } from './routes/members.js';
 import { registerPeopleRoutes } from './routes/people.js';
+import { registerPrivacyNoticeRoutes, registerPublicNoticeRoutes } from './routes/privacy-notice.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerSourceRoutes } from './routes/sources.js';
+import { registerTagRoutes } from './routes/tags.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }
@@ -51,6 +57,9 @@ export interface ServerOptions {
 }
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
+
+/** How long browsers may keep a content-hashed dashboard asset: a year, the longest commonly honoured. */
+export const IMMUTABLE_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
 
 /**
  * Logs carry no personal data and no secrets: the request line is logged as its route
@@ -146,6 +155,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   registerHealthRoutes(app, deps);
+  // Public, no sign-in: the campaign's published privacy notice (/p/:campaignId/privacy-notice).
+  registerPublicNoticeRoutes(app, deps);
   await app.register(
     async (api) => {
       registerSessionRoutes(api, deps, { signInRateLimit: options.signInRateLimit ?? 20 });
@@ -157,6 +168,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       registerSourceRoutes(api, deps);
       registerImportRoutes(api, deps, options.jobs ?? null);
       registerPeopleRoutes(api, deps);
+      registerDpoRoutes(api, deps);
+      registerDpiaRoutes(api, deps);
+      registerGovernanceRoutes(api, deps);
+      registerTagRoutes(api, deps);
+      registerPrivacyNoticeRoutes(api, deps);
     },
     { prefix: '/api' },
   );
@@ -164,18 +180,27 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
   const hasDashboard = existsSync(`${webRoot}/index.html`);
   if (hasDashboard) {
+    // The build names every script and style after a hash of its content (dist/web/assets),
+    // and the pages are chunks loaded on demand: each file may be cached for good. index.html
+    // names the current files, so the browser revalidates it on every visit. Files are listed
+    // when the server starts (wildcard: false), so only the build that was there is served.
     await app.register(fastifyStatic, {
       root: webRoot,
       prefix: '/',
       wildcard: false,
       index: false,
-      maxAge: '1h',
-      immutable: false,
+      cacheControl: false,
+      setHeaders: (reply, path) => {
+        const hashed = relative(webRoot, path).split(sep)[0] === 'assets';
+        reply.header('cache-control', hashed ? `public, max-age=${IMMUTABLE_MAX_AGE_SECONDS}, immutable` : 'no-cache');
+      },
     });
   }
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    if (request.method !== 'GET' || path.startsWith('/api') || path === '/health') {
+    // A missing asset is a 404, not the dashboard: a page chunk of an older build must fail as
+    // such (the dashboard then offers a reload), not arrive as HTML.
+    if (request.method !== 'GET' || path.startsWith('/api') || path.startsWith('/assets/') || path === '/health') {
       throw new AppError(
         'not_found',
         `no such endpoint: ${request.method} ${path.startsWith('/api') ? path.replace(/[0-9a-f-]{36}/g, ':id') : path}`,

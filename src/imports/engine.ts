@@ -61,6 +61,13 @@ export interface ImportContext {
   /** lower(name) → id, filled as tags and lists are created or found. */
   tagIds: Map<string, string>;
   listIds: Map<string, string>;
+  /**
+   * lower(name) of archived tags and lists: an archived tag or list takes no new members
+   * (migration 20261129000170), so records naming one are imported without that membership
+   * and their report line says so. Filled with tagIds/listIds.
+   */
+  archivedTags?: Set<string>;
+  archivedLists?: Set<string>;
   /** People this run has created, and that count at the last ANALYZE (see applyBatch). */
   createdThisRun?: number;
   createdAtLastAnalyze?: number;
@@ -390,6 +397,9 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
   }
 
   // 5. Decide each record in file order.
+  await findNamed(tx, ctx, 'tag', batch);
+  await findNamed(tx, ctx, 'list', batch);
+  mark('db: tags and lists by name');
   mark('db: candidate people');
   const newIdentifiers: { kind: string; value: string; person_id: string; provenance_id: number }[] = [];
   const personTags: { name: string; person_id: string }[] = [];
@@ -544,8 +554,14 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
       if (fact.c !== undefined) out.c = fact.c;
       person.add.push(out);
     }
-    for (const t of p.tags) personTags.push({ name: t, person_id: person.id });
-    for (const l of p.lists) personLists.push({ name: l, person_id: person.id });
+    for (const t of p.tags) {
+      if (ctx.archivedTags?.has(t.toLowerCase())) notes.push(`the tag “${t}” is archived, so it was not added`);
+      else personTags.push({ name: t, person_id: person.id });
+    }
+    for (const l of p.lists) {
+      if (ctx.archivedLists?.has(l.toLowerCase())) notes.push(`the list “${l}” is archived, so it was not added`);
+      else personLists.push({ name: l, person_id: person.id });
+    }
     counts[outcome] += 1;
     rows[i] = {
       line: p.line,
@@ -634,6 +650,33 @@ export async function applyBatch(tx: Tx, ctx: ImportContext, batch: readonly Pre
   if (personLists.length > 0) await linkNamed(tx, ctx, 'list', personLists, provided, now);
   mark('db: lists');
   return { rows, counts };
+}
+
+/**
+ * Looks up, once per import, the tags (or lists) the batch names that are not known yet:
+ * their ids, and which are archived.
+ */
+async function findNamed(tx: Tx, ctx: ImportContext, what: 'tag' | 'list', batch: readonly Prepared[]): Promise<void> {
+  const ids = what === 'tag' ? ctx.tagIds : ctx.listIds;
+  const archived = what === 'tag' ? (ctx.archivedTags ??= new Set()) : (ctx.archivedLists ??= new Set());
+  const unknown = new Set<string>();
+  for (const p of batch) {
+    if (p.type !== 'row') continue;
+    for (const name of what === 'tag' ? p.tags : p.lists) {
+      const key = name.toLowerCase();
+      if (!ids.has(key) && !archived.has(key)) unknown.add(key);
+    }
+  }
+  if (unknown.size === 0) return;
+  const table = what === 'tag' ? sql.table('tags') : sql.table('lists');
+  const idColumn = what === 'tag' ? sql.ref('tag_id') : sql.ref('list_id');
+  const found = await sql<{ id: string; key: string; archived: boolean }>`
+    SELECT ${idColumn} AS id, lower(name) AS key, archived_at IS NOT NULL AS archived FROM ${table}
+     WHERE campaign_id = ${ctx.campaignId} AND lower(name) = ANY(${[...unknown]}::text[])`.execute(tx);
+  for (const r of found.rows) {
+    if (r.archived) archived.add(r.key);
+    else ids.set(r.key, r.id);
+  }
 }
 
 /** Creates missing tags (or lists) by name, then links people to them; set-based. */

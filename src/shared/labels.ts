@@ -69,6 +69,9 @@ export const ABILITIES = [
   'dpias.approve',
   'governance.read',
   'governance.manage',
+  'privacy_notice.read',
+  'privacy_notice.edit',
+  'privacy_notice.publish',
 ] as const;
 export type Ability = (typeof ABILITIES)[number];
 
@@ -105,6 +108,7 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'person.objection_recorded': 'Objection recorded',
   'person.erased': 'Person erased',
   'person.viewed': 'Person record viewed',
+  'rules.decided': 'Compliance rules decision recorded',
   'person.create_refused': 'Adding a person refused by a rule',
   'person.tag_added': 'Tag added to a person',
   'person.tag_removed': 'Tag removed from a person',
@@ -127,6 +131,11 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'dpia.action_added': 'DPIA action added',
   'dpia.action_updated': 'DPIA action changed',
   'dpia.processing_refused': 'Processing refused: no approved DPIA',
+  'privacy_notice.settings_updated': 'Privacy notice settings changed',
+  'privacy_notice.translation_saved': 'Privacy notice Welsh text changed',
+  'privacy_notice.published': 'Privacy notice published',
+  'privacy_notice.publish_refused': 'Privacy notice publication refused by a rule',
+  'privacy_notice.delivered': 'Privacy notice given to a person',
 };
 
 // ---------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@
  * and every write carries the `x-csrf-token` header from the last SessionView. Any error
  * answer is the envelope `{ error: { code, message, details? } }`, raised as ApiError.
  */
+import type { DpoOverview } from '../shared/dpo.js';
+import type { NoticeDeliveryView } from '../shared/privacy-notice.js';
 import type {
   Ability,
   ConsentChannel,
@@ -217,13 +219,55 @@ export interface ConsentHistoryEntry {
   recordedBy: unknown;
 }
 
+/** A person's place on a tag or list, with the provenance of that fact (null for older memberships). */
+export interface Membership {
+  id: string;
+  name: string;
+  archived: boolean;
+  addedAt: string;
+  provenance: Provenance | null;
+}
+
+export type CollectionKind = 'tag' | 'list';
+
+export interface TagView {
+  id: string;
+  name: string;
+  archivedAt: string | null;
+  createdAt: string;
+  people: number;
+}
+
+export interface ListView extends TagView {
+  description: string;
+}
+
+export interface PersonInput {
+  sourceId: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  addressLine1: string | null;
+  addressLine2: string | null;
+  town: string | null;
+  postcode: string | null;
+}
+
+export interface ObjectionByIdentifierInput extends ObjectionInput {
+  email: string | null;
+  phone: string | null;
+  name: string | null;
+  postcode: string | null;
+}
+
 export interface PersonDetail extends Omit<PersonSummary, 'art14Status'> {
   objectedAt: string | null;
   updatedAt: string;
   identifiers: { kind: string; value: string; primary: boolean }[];
   facts: { field: string; value: string; specialCategory: SpecialCategory | null; provenance: Provenance | null }[];
-  tags: { id: string; name: string }[];
-  lists: { id: string; name: string }[];
+  tags: Membership[];
+  lists: Membership[];
   sources: { id: string; name: string; type: SourceType; first: boolean }[];
   consent: {
     current: { purpose: string; channel: ConsentChannel; granted: boolean; occurredAt: string; recordId: string }[];
@@ -231,6 +275,8 @@ export interface PersonDetail extends Omit<PersonSummary, 'art14Status'> {
   };
   objections: { id: string; receivedAt: string; method: string; note: string | null; recordedAt: string }[];
   art14: { status: Art14Status; dueAt: string | null; notifiedAt: string | null };
+  /** Which version of the published privacy notice the person was given, when and how. */
+  noticeDeliveries: NoticeDeliveryView[];
 }
 
 export interface PeopleQuery {
@@ -241,6 +287,7 @@ export interface PeopleQuery {
   consentChannel?: string;
   consent?: string;
   objection?: string;
+  art14?: string;
   limit?: number;
   after?: string;
 }
@@ -319,8 +366,11 @@ function parseIssues(details: unknown): FieldIssue[] {
   );
 }
 
-/** `raw` sends a file's bytes as they are (an import upload) instead of a JSON body. */
-async function request<T>(method: Method, path: string, body?: unknown, raw?: Blob): Promise<T> {
+/**
+ * `raw` sends a file's bytes as they are (an import upload) instead of a JSON body. Exported for
+ * the API modules of page chunks (e.g. dpia-api.ts), so their calls stay out of the entry chunk.
+ */
+export async function request<T>(method: Method, path: string, body?: unknown, raw?: Blob): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (raw !== undefined) headers['content-type'] = 'text/csv';
   else if (body !== undefined) headers['content-type'] = 'application/json';
@@ -412,6 +462,7 @@ export const api = {
   verifyAudit: (campaignId: string) => request<ChainVerification>('POST', `${campaignPath(campaignId)}/audit/verify`),
 
   jobs: (campaignId: string) => request<{ jobs: JobView[] }>('GET', `${campaignPath(campaignId)}/jobs`),
+  dpoOutstanding: (campaignId: string) => request<DpoOverview>('GET', `${campaignPath(campaignId)}/dpo/outstanding`),
   cancelJob: (campaignId: string, jobId: string) =>
     request<{ job: JobView }>('POST', `${campaignPath(campaignId)}/jobs/${enc(jobId)}/cancel`),
   job: (campaignId: string, jobId: string) =>
@@ -471,13 +522,45 @@ export const api = {
       `${campaignPath(campaignId)}/people/${enc(personId)}/art14-notice`,
       input,
     ),
-  tags: (campaignId: string) =>
-    request<{ tags: { id: string; name: string; people: number }[] }>('GET', `${campaignPath(campaignId)}/tags`),
-  lists: (campaignId: string) =>
-    request<{ lists: { id: string; name: string; description: string; people: number }[] }>(
-      'GET',
-      `${campaignPath(campaignId)}/lists`,
+  createPerson: (campaignId: string, input: PersonInput) =>
+    request<{ person: PersonDetail }>('POST', `${campaignPath(campaignId)}/people`, input),
+  recordObjectionByIdentifier: (campaignId: string, input: ObjectionByIdentifierInput) =>
+    request<{ objectionId: string; suppressionEntriesAdded: number; peopleMarked: string[] }>(
+      'POST',
+      `${campaignPath(campaignId)}/objections`,
+      input,
     ),
+
+  tags: (campaignId: string) => request<{ tags: TagView[] }>('GET', `${campaignPath(campaignId)}/tags`),
+  lists: (campaignId: string) => request<{ lists: ListView[] }>('GET', `${campaignPath(campaignId)}/lists`),
+  /** Creates a tag or list; `description` is for lists. */
+  createCollection: (campaignId: string, kind: CollectionKind, input: { name: string; description?: string }) =>
+    request<{ tag?: TagView; list?: ListView }>('POST', `${campaignPath(campaignId)}/${kind}s`, input),
+  updateCollection: (
+    campaignId: string,
+    kind: CollectionKind,
+    id: string,
+    input: { name?: string; description?: string; archived?: boolean },
+  ) => request<{ tag?: TagView; list?: ListView }>('PATCH', `${campaignPath(campaignId)}/${kind}s/${enc(id)}`, input),
+  deleteCollection: (campaignId: string, kind: CollectionKind, id: string) =>
+    request<void>('DELETE', `${campaignPath(campaignId)}/${kind}s/${enc(id)}`),
+  /** Puts a person on a tag or list: by id, or by name (a new name creates it). */
+  addToCollection: (
+    campaignId: string,
+    kind: CollectionKind,
+    personId: string,
+    input: { id?: string; name?: string; sourceId: string; kind: DataKind },
+  ) => {
+    const { id, ...rest } = input;
+    const body = id === undefined ? rest : { ...rest, [kind === 'tag' ? 'tagId' : 'listId']: id };
+    return request<{ membership: Membership }>(
+      'POST',
+      `${campaignPath(campaignId)}/people/${enc(personId)}/${kind}s`,
+      body,
+    );
+  },
+  removeFromCollection: (campaignId: string, kind: CollectionKind, personId: string, id: string) =>
+    request<void>('DELETE', `${campaignPath(campaignId)}/people/${enc(personId)}/${kind}s/${enc(id)}`),
 };
 
 /** A readable message for anything a call may throw. */

@@ -17,6 +17,7 @@ export interface Area {
 export const AREAS: readonly Area[] = [
   { path: '', label: 'Overview', section: 'Campaign' },
   { path: 'people', label: 'People', section: 'Supporters and outreach', needs: 'people.read' },
+  { path: 'tags', label: 'Tags and lists', section: 'Supporters and outreach', needs: 'people.read' },
   { path: 'sources', label: 'Sources', section: 'Supporters and outreach', needs: 'sources.read' },
   { path: 'imports', label: 'Imports', section: 'Supporters and outreach', needs: 'imports.read' },
   {
@@ -63,20 +64,7 @@ export const AREAS: readonly Area[] = [
       ],
     },
   },
-  {
-    path: 'governance',
-    label: 'Governance',
-    section: 'Compliance',
-    upcoming: {
-      arrivesWith: 'the governance release',
-      summary: 'The documents that show how your campaign complies, kept next to the processing they describe.',
-      points: [
-        'Draft and review data protection impact assessments (DPIAs).',
-        'Keep your records of processing activities (UK GDPR Article 30).',
-        'Record joint controller and processor arrangements.',
-      ],
-    },
-  },
+  { path: 'dpo', label: 'What needs the DPO', section: 'Compliance', needs: 'governance.read' },
   {
     path: 'rights-requests',
     label: 'Rights requests',
@@ -91,6 +79,12 @@ export const AREAS: readonly Area[] = [
       ],
     },
   },
+  { path: 'objections', label: 'Record an objection', section: 'Compliance', needs: 'objections.record' },
+  { path: 'record-of-processing', label: 'Record of processing', section: 'Compliance', needs: 'governance.read' },
+  { path: 'processors', label: 'Processors', section: 'Compliance', needs: 'governance.read' },
+  { path: 'joint-controllers', label: 'Joint controllers', section: 'Compliance', needs: 'governance.read' },
+  { path: 'dpias', label: 'DPIAs', section: 'Compliance', needs: 'dpias.read' },
+  { path: 'privacy-notice', label: 'Privacy notice', section: 'Compliance', needs: 'privacy_notice.read' },
   { path: 'audit', label: 'Audit trail', section: 'Compliance', needs: 'audit.read' },
   { path: 'jobs', label: 'Jobs', section: 'Administration', needs: 'jobs.read' },
   { path: 'members', label: 'Members', section: 'Administration', needs: 'members.read' },

@@ -2,7 +2,8 @@
  * The people database in the dashboard, end to end in real Chromium against the real server,
  * the real import job and a fresh database: set up a campaign, add sources, watch a rule
  * refuse an import, import a small CSV through the wizard and see its counts, find a person,
- * record consent and an objection, and erase a person. axe-core checks every page, and any
+ * record consent and an objection, erase a person, add a person by hand and tag them, and
+ * record an objection by email alone. axe-core checks every page, and any
  * console error (e.g. a Content-Security-Policy violation) fails.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -362,6 +363,103 @@ describe('people, sources and imports in the dashboard (Chromium)', () => {
     await page.getByRole('button', { name: 'Record notice sent' }).click();
     await poll(() => status().textContent()).toContain('The privacy notice was recorded as sent');
     await poll(() => page.getByText('Notice sent', { exact: true }).count()).toBe(1);
+  });
+
+  it('adds a person by hand from a manual-entry source made on the spot, showing its lawful basis', async () => {
+    await nav().getByRole('link', { name: 'People' }).click();
+    await poll(() => heading().textContent()).toBe('People');
+    await page.getByRole('link', { name: 'Add a person' }).click();
+    await poll(() => heading().textContent()).toBe('Add a person');
+    await page.locator('summary', { hasText: 'Add a manual-entry source' }).click();
+    const quick = page.locator('form').filter({ has: page.getByRole('button', { name: 'Add source' }) });
+    await quick.getByLabel('Lawful basis (UK GDPR Art 6)').selectOption('legitimate_interests');
+    await quick
+      .getByLabel('Reasons for the lawful basis')
+      .fill('People who give us their details expect to hear back.');
+    await quick.getByRole('button', { name: 'Add source' }).click();
+    const source = page.getByLabel('Source', { exact: true });
+    await poll(() => source.locator('option:checked').textContent()).toBe('Manual entry (Manual entry)');
+    expect(await page.getByText('Lawful basis:').locator('..').textContent()).toContain('Legitimate interests');
+
+    // A bad value is named on its field.
+    await page.getByLabel('First name').fill('Katherine');
+    await page.getByLabel('Last name').fill('Johnson');
+    await page.getByLabel('Email address').fill('katherine@');
+    await page.getByRole('button', { name: 'Add person' }).click();
+    await poll(() => page.getByLabel('Email address').getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible(page, 'add a person, with an error');
+
+    await page.getByLabel('Email address').fill('katherine@example.org');
+    await page.getByRole('button', { name: 'Add person' }).click();
+    await poll(() => heading().textContent()).toBe('Katherine Johnson');
+    await poll(() => status().textContent()).toContain('Person added.');
+    const values = page.getByRole('table', { name: 'Every value held, with where it came from' });
+    const email = values.getByRole('row').filter({ hasText: 'katherine@example.org' });
+    expect(await email.textContent()).toMatch(/Provided by the person.*Manual entry.*Legitimate interests/);
+  });
+
+  it('adds a tag on the person page, with the source and kind of that fact', async () => {
+    await page.locator('summary', { hasText: 'Add a tag' }).click();
+    const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Add tag' }) });
+    await form.getByLabel('Tag', { exact: true }).fill('Volunteer');
+    await form.getByLabel(/^Observed/).check();
+    await expectAccessible(page, 'person page, tag form');
+    await form.getByRole('button', { name: 'Add tag' }).click();
+    await poll(() => status().textContent()).toContain('Tag Volunteer added.');
+    const tag = page.getByRole('region', { name: 'Tags', exact: true }).getByRole('listitem');
+    await poll(() => tag.count()).toBe(1);
+    expect(await tag.textContent()).toMatch(/^Volunteer.*Observed · Manual entry/);
+
+    // On the Tags and lists page: in use, so it can be archived but not deleted.
+    await nav().getByRole('link', { name: 'Tags and lists' }).click();
+    await poll(() => heading().textContent()).toBe('Tags and lists');
+    const row = page
+      .getByRole('table', { name: /^Tags,/ })
+      .getByRole('row')
+      .filter({ hasText: 'Volunteer' });
+    await poll(() => row.getByRole('link', { name: '1 person on Volunteer' }).count()).toBe(1);
+    expect(await row.getByRole('button', { name: 'Delete Volunteer' }).count()).toBe(0);
+    await row.getByRole('button', { name: 'Archive Volunteer' }).click();
+    await poll(() => status().textContent()).toContain('The tag Volunteer was archived');
+    await poll(() => row.getByText('Archived', { exact: true }).count()).toBe(1);
+    await expectAccessible(page, 'tags and lists');
+  });
+
+  it('archives and restores a source from the sources page', async () => {
+    await nav().getByRole('link', { name: 'Sources' }).click();
+    await poll(() => heading().textContent()).toBe('Sources');
+    const row = page.getByRole('row').filter({ hasText: 'Bought list' });
+    await row.getByRole('button', { name: 'Archive Bought list' }).click();
+    await poll(() => status().textContent()).toContain('Bought list was archived');
+    await poll(() => row.getByText('Archived', { exact: true }).count()).toBe(1);
+    await expectAccessible(page, 'sources page, a source archived');
+    await row.getByRole('button', { name: 'Restore Bought list' }).click();
+    await poll(() => status().textContent()).toContain('Bought list was restored');
+  });
+
+  it('records an objection by email alone; adding that person by hand is then refused with the rule', async () => {
+    await nav().getByRole('link', { name: 'Record an objection' }).click();
+    await poll(() => heading().textContent()).toBe('Record an objection');
+    await page.getByLabel('Email address').fill('hedy@example.org');
+    await page.getByLabel('How the objection arrived').fill('letter');
+    await expectAccessible(page, 'record an objection');
+    await page.getByRole('button', { name: 'Record objection' }).click();
+    const result = page.getByRole('status').filter({ hasText: 'Objection recorded' });
+    await poll(() => result.count()).toBe(1);
+    expect(await result.textContent()).toContain('1 suppression entry was recorded, for the email address given');
+    expect(await result.textContent()).toContain('Suppression entries survive erasure');
+    expect(await result.textContent()).toContain('No one held in this campaign has these details.');
+    await expectAccessible(page, 'objection recorded');
+
+    await page.goto(`${campaignUrl}/people/new`);
+    await poll(() => heading().textContent()).toBe('Add a person');
+    await page.getByLabel('Email address').fill('HEDY@example.org');
+    await page.getByRole('button', { name: 'Add person' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'This person cannot be added' });
+    await poll(() => refusal.count()).toBe(1);
+    expect(await refusal.textContent()).toContain('DM-OBJECTION-ABSOLUTE');
+    expect(await refusal.textContent()).toContain('matches a suppression entry');
+    await expectAccessible(page, 'add a person, refused');
   });
 
   it('shows each member only the actions their role allows', async () => {

@@ -19,6 +19,7 @@ import {
   UPLOAD_CHUNK_BYTES,
 } from '../../src/app/imports.js';
 import { getSource, listSources, updateSource } from '../../src/app/sources.js';
+import { createCollection, updateCollection } from '../../src/app/tags.js';
 import { inCampaign } from '../../src/db/scope.js';
 import { AppError } from '../../src/domain/errors.js';
 import type { JobRunner } from '../../src/jobs/runner.js';
@@ -424,6 +425,42 @@ describe('imports and their rules', () => {
     );
     const next = await upload(deps, tc.owner.principal, tc.campaign.id, source.id, 'email\na@example.org\n');
     expect((await listImports(deps, tc.owner.principal, tc.campaign.id)).map((i) => i.id)).toEqual([next.import.id]);
+  });
+
+  it('does not add imported people to an archived tag or list, and says so on their report line', async () => {
+    const tc = await makeCampaign(deps);
+    const source = await makeSource(deps, tc.owner.principal, tc.campaign.id);
+    const old = await createCollection(deps, tc.owner.principal, tc.campaign.id, 'tag', { name: 'Old campaign' });
+    await updateCollection(deps, tc.owner.principal, tc.campaign.id, 'tag', old.id, { archived: true });
+    const done = await runImport(
+      deps,
+      runner,
+      tc.owner.principal,
+      tc.campaign.id,
+      source.id,
+      'Email,Tag,Other tag\nann@example.org,old CAMPAIGN,Volunteer\nbob@example.org,,Volunteer\n',
+      [
+        { column: 'Email', field: 'email' },
+        { column: 'Tag', field: 'tag' },
+        { column: 'Other tag', field: 'tag' },
+      ],
+    );
+    expect(done.summary).toMatchObject({ created: 2, rejected: 0 });
+    const text = await readReport((await openImportReport(deps, tc.owner.principal, tc.campaign.id, done.id)).stream);
+    const rows = parse<Record<string, string>>(text, { columns: true });
+    expect(rows[0]!.reason).toBe('the tag “old CAMPAIGN” is archived, so it was not added');
+    expect(rows[1]!.reason).toBe('');
+    const tags = await inCampaign(deps.db, tc.campaign.id, (tx) =>
+      tx
+        .selectFrom('person_tags')
+        .innerJoin('tags', (j) =>
+          j.onRef('tags.campaign_id', '=', 'person_tags.campaign_id').onRef('tags.tag_id', '=', 'person_tags.tag_id'),
+        )
+        .select(['tags.name'])
+        .where('person_tags.campaign_id', '=', tc.campaign.id)
+        .execute(),
+    );
+    expect(tags.map((t) => t.name)).toEqual(['Volunteer', 'Volunteer']);
   });
 
   it('lets an organiser read sources but not run imports', async () => {

@@ -6,6 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inviteMember } from '../../src/app/invitations.js';
+import { addDpiaAction, createDpia } from '../../src/app/dpias.js';
+import { createJointControllerArrangement } from '../../src/app/joint-controllers.js';
+import { createProcessingActivity } from '../../src/app/processing-activities.js';
+import { createProcessor } from '../../src/app/processors.js';
+import { createSource } from '../../src/app/sources.js';
 import { sql } from 'kysely';
 import { withClient } from '../../src/db/client.js';
 import { inCampaign, inInstallation } from '../../src/db/scope.js';
@@ -37,7 +42,95 @@ beforeAll(async () => {
     ),
   );
   await seedPeopleTables(b.campaign.id);
+  await seedDpiaTables();
+  await seedGovernanceTables();
+  await seedPrivacyNoticeTables();
 });
+
+let bDpiaId: string;
+let bDpiaActionId: string;
+
+/** One row of campaign B in each DPIA table (issue 4), through the use cases. */
+async function seedDpiaTables(): Promise<void> {
+  const created = await createDpia(server.deps, b.owner.principal, b.campaign.id, {
+    title: 'Seed DPIA',
+    activityId: randomUUID(),
+    screening: { activity: { kind: 'custom_audience' } },
+  });
+  bDpiaId = created.dpia.id;
+  bDpiaActionId = (
+    await addDpiaAction(server.deps, b.owner.principal, b.campaign.id, bDpiaId, {
+      action: 'Seed action',
+      owner: 'Seed owner',
+      dueDate: '2030-01-01',
+    })
+  ).id;
+}
+
+let bActivityId: string;
+let bProcessorId: string;
+let bArrangementId: string;
+
+/** One row of campaign B in each governance table (issue 4), through the use cases. */
+async function seedGovernanceTables(): Promise<void> {
+  const principal = b.owner.principal;
+  const source = await createSource(server.deps, principal, b.campaign.id, { name: 'Seed web form', type: 'web_form' });
+  bProcessorId = (await createProcessor(server.deps, principal, b.campaign.id, { name: 'Seed processor' })).id;
+  bArrangementId = (
+    await createJointControllerArrangement(server.deps, principal, b.campaign.id, {
+      platform: 'meta',
+      scope: 'custom_audiences',
+      fromPreset: true,
+    })
+  ).id;
+  bActivityId = (
+    await createProcessingActivity(server.deps, principal, b.campaign.id, {
+      name: 'Seed activity',
+      sourceIds: [source.id],
+      processorIds: [bProcessorId],
+      arrangementIds: [bArrangementId],
+    })
+  ).id;
+}
+
+let bNoticePersonId: string;
+
+/** One row of campaign B in each privacy-notice table (issue 4), as the owner. */
+async function seedPrivacyNoticeTables(): Promise<void> {
+  const c = b.campaign.id;
+  const sourceId = randomUUID();
+  bNoticePersonId = randomUUID();
+  const hash = 'b'.repeat(64);
+  await withClient(server.database.owner, async (client) => {
+    await client.query(
+      `INSERT INTO privacy_notice_settings (campaign_id, objection_url) VALUES ($1, 'https://b.example/object')`,
+      [c],
+    );
+    await client.query(
+      `INSERT INTO privacy_notice_translations (campaign_id, language, section_id, heading, body, source_sha256)
+       VALUES ($1, 'cy', 'rights', 'Eich hawliau', 'Testun', $2)`,
+      [c, hash],
+    );
+    await client.query(
+      `INSERT INTO privacy_notice_versions (campaign_id, version, language, document, text_sha256, published_at)
+       VALUES ($1, 1, 'en', '{"format": 1}', $2, now())`,
+      [c, hash],
+    );
+    await client.query(
+      `INSERT INTO sources (campaign_id, source_id, name, type) VALUES ($1, $2, 'Notice seed', 'web_form')`,
+      [c, sourceId],
+    );
+    await client.query(
+      `INSERT INTO people (campaign_id, person_id, email, first_source_id, created_at, updated_at) VALUES ($1, $2, 'notice@example.org', $3, now(), now())`,
+      [c, bNoticePersonId, sourceId],
+    );
+    await client.query(
+      `INSERT INTO privacy_notice_deliveries (campaign_id, delivery_id, person_id, version, language, method, delivered_at, recorded_by)
+       VALUES ($1, $2, $3, 1, 'en', 'email', now(), '{}')`,
+      [c, randomUUID(), bNoticePersonId],
+    );
+  });
+}
 
 /** One row of campaign B in every table of the people database (issue 3). */
 async function seedPeopleTables(campaignId: string): Promise<void> {
@@ -262,7 +355,7 @@ describe('API isolation: a member of A gets 404 for every resource of B', () => 
     const B = `/api/campaigns/${b.campaign.id}`;
     const A = `/api/campaigns/${a.campaign.id}`;
     const jobId = randomUUID();
-    const requests: [method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown][] = [
+    const requests: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: unknown][] = [
       ['GET', B],
       ['PATCH', B, { name: 'Taken over' }],
       ['GET', `${B}/members`],
@@ -276,10 +369,54 @@ describe('API isolation: a member of A gets 404 for every resource of B', () => 
       ['GET', `${B}/jobs`],
       ['GET', `${B}/jobs/${jobId}`],
       ['POST', `${B}/jobs/${jobId}/cancel`],
+      ['GET', `${B}/dpias`],
+      ['GET', `${B}/dpias/${bDpiaId}`],
+      ['PATCH', `${B}/dpias/${bDpiaId}`, { needSummary: 'Taken over' }],
+      ['POST', `${B}/dpias/${bDpiaId}/submit`, { version: 1 }],
+      ['POST', `${B}/dpias/screen`, { activity: { kind: 'custom' } }],
+      ['PATCH', `${B}/dpias/${bDpiaId}/actions/${bDpiaActionId}`, { done: true }],
+      ['GET', `${B}/processing-activities`],
+      ['GET', `${B}/processing-activities/${bActivityId}`],
+      ['PATCH', `${B}/processing-activities/${bActivityId}`, { name: 'Taken over' }],
+      ['POST', `${B}/processing-activities/${bActivityId}/activate`],
+      ['POST', `${B}/processing-activities/${bActivityId}/retire`],
+      ['GET', `${B}/record-of-processing`],
+      ['GET', `${B}/record-of-processing.csv`],
+      ['GET', `${B}/processors`],
+      ['GET', `${B}/processors/${bProcessorId}`],
+      ['PATCH', `${B}/processors/${bProcessorId}`, { name: 'Taken over' }],
+      ['GET', `${B}/joint-controller-arrangements`],
+      ['GET', `${B}/joint-controller-arrangements/${bArrangementId}`],
+      ['PATCH', `${B}/joint-controller-arrangements/${bArrangementId}`, { essence: 'Taken over' }],
+      ['GET', `${B}/privacy-notice`],
+      ['POST', `${B}/privacy-notice/publish`, {}],
+      ['PATCH', `${B}/privacy-notice/settings`, { objectionUrl: 'https://spy.example/object' }],
+      ['GET', `${B}/privacy-notice/versions/1`],
+      ['PUT', `${B}/privacy-notice/translations/cy/rights`, { heading: 'x', body: 'y', sourceSha256: 'c'.repeat(64) }],
+      ['GET', `${B}/people/${bNoticePersonId}/privacy-notices`],
+      [
+        'POST',
+        `${B}/people/${bNoticePersonId}/privacy-notices`,
+        { method: 'email', deliveredAt: '2026-11-01T00:00:00Z' },
+      ],
+      ['GET', `${A}/people/${bNoticePersonId}/privacy-notices`],
       // B's objects addressed through A's paths
       ['PATCH', `${A}/members/${bMemberId}`, { role: 'volunteer' }],
       ['DELETE', `${A}/members/${bMemberId}`],
       ['DELETE', `${A}/invitations/${bInvitationId}`],
+      ['GET', `${A}/processing-activities/${bActivityId}`],
+      ['PATCH', `${A}/processing-activities/${bActivityId}`, { name: 'Taken over' }],
+      ['POST', `${A}/processing-activities/${bActivityId}/activate`],
+      ['POST', `${A}/processing-activities/${bActivityId}/retire`],
+      ['GET', `${A}/processors/${bProcessorId}`],
+      ['PATCH', `${A}/processors/${bProcessorId}`, { name: 'Taken over' }],
+      ['GET', `${A}/joint-controller-arrangements/${bArrangementId}`],
+      ['PATCH', `${A}/joint-controller-arrangements/${bArrangementId}`, { essence: 'Taken over' }],
+      ['GET', `${A}/dpias/${bDpiaId}`],
+      ['PATCH', `${A}/dpias/${bDpiaId}`, { needSummary: 'Taken over' }],
+      ['POST', `${A}/dpias/${bDpiaId}/versions`, { version: 1 }],
+      ['POST', `${A}/dpias/${bDpiaId}/actions`, { action: 'x', owner: 'y', dueDate: '2030-01-01' }],
+      ['PATCH', `${A}/dpias/${bDpiaId}/actions/${bDpiaActionId}`, { done: true }],
     ];
     for (const [method, url, body] of requests) {
       const r = await api.request(method, url, body);

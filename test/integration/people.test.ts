@@ -7,15 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../../src/app/audit.js';
 import { recordConsent } from '../../src/app/consent.js';
 import { recordObjection, recordObjectionByIdentifier } from '../../src/app/objections.js';
-import {
-  classifyQuery,
-  createPerson,
-  getPerson,
-  listLists,
-  listPeople,
-  listTags,
-  recordArt14Notice,
-} from '../../src/app/people.js';
+import { classifyQuery, createPerson, getPerson, listPeople, recordArt14Notice } from '../../src/app/people.js';
+import { listCollections } from '../../src/app/tags.js';
 import { addMember, makeCampaign, type TestCampaign } from '../helpers/factories.js';
 import { caughtAppError, insertSource, listPerson, makePerson, tagPerson, useTestDatabase } from '../helpers/people.js';
 
@@ -354,12 +347,13 @@ describe('listPeople', () => {
     await tagPerson(ctx.deps, tc.campaign.id, b.id, 'Donor');
     await tagPerson(ctx.deps, tc.campaign.id, b.id, 'Activist');
     await listPerson(ctx.deps, tc.campaign.id, a.id, 'Phone bank');
-    expect(await listTags(ctx.deps, tc.owner.principal, tc.campaign.id)).toEqual([
-      { id: expect.any(String), name: 'Activist', people: 1 },
-      { id: expect.any(String), name: 'Donor', people: 2 },
+    const common = { id: expect.any(String), archivedAt: null, createdAt: expect.any(String) };
+    expect(await listCollections(ctx.deps, tc.owner.principal, tc.campaign.id, 'tag')).toEqual([
+      { ...common, name: 'Activist', people: 1 },
+      { ...common, name: 'Donor', people: 2 },
     ]);
-    expect(await listLists(ctx.deps, tc.owner.principal, tc.campaign.id)).toEqual([
-      { id: expect.any(String), name: 'Phone bank', description: '', people: 1 },
+    expect(await listCollections(ctx.deps, tc.owner.principal, tc.campaign.id, 'list')).toEqual([
+      { ...common, name: 'Phone bank', description: '', people: 1 },
     ]);
   });
 });

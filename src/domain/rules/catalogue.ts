@@ -1,6 +1,7 @@
 /**
- * The rules Canvass implements so far, with their ids and citations as in the research notes'
- * rule catalogue (docs/law.md), in the catalogue's order within each group.
+ * Every rule of the research notes' rule catalogue (docs/law.md), with its id, citation,
+ * action and trigger. Rule implementations take their meta from here (never a copy), and
+ * docs/rules.md (npm run rules:doc) maps each id to the functions and tests that implement it.
  */
 import type { RuleMeta } from './rule.js';
 
@@ -189,6 +190,12 @@ export const RULE_CATALOGUE = meta({
     action: 'refuse',
     when: 'A targeted ad campaign launched without: cookie consent, explicit consent for special category data, lawful basis, DPIA, privacy information, processor/joint-controller arrangements',
   },
+  'ONL-CONTEXTUAL-EXEMPT': {
+    citation: 'PECR reg 6; UK GDPR Art 2',
+    // Catalogue action: allow, record the reasoning (a Reasoning on the decision, never blocking).
+    action: 'allow',
+    when: 'Contextual ad with no device storage/access and no personal data',
+  },
   'CTRL-ART28-CONTRACT': {
     citation: 'UK GDPR Art 28(3)',
     action: 'refuse',
@@ -263,3 +270,8 @@ export const RULE_CATALOGUE = meta({
 });
 
 export type RuleId = keyof typeof RULE_CATALOGUE;
+
+/** The ids of the rules marked [U] in the research notes: they warn until a DPO confirms them. */
+export const UNCONFIRMED_RULE_IDS: readonly RuleId[] = (Object.keys(RULE_CATALOGUE) as RuleId[]).filter(
+  (id) => RULE_CATALOGUE[id].unconfirmed === true,
+);

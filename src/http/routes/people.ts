@@ -1,6 +1,6 @@
 /**
- * People, consent, objections, erasure, tags and lists. Bodies and queries are validated by
- * the use cases; the schemas here document the API (docs/api-contract.md, People).
+ * People, consent, objections and erasure (tags and lists: routes/tags.ts). Bodies and queries
+ * are validated by the use cases; the schemas here document the API (docs/api-contract.md, People).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -12,9 +12,7 @@ import {
   art14NoticeSchema,
   createPerson,
   getPerson,
-  listLists,
   listPeople,
-  listTags,
   personInputSchema,
   recordArt14Notice,
 } from '../../app/people.js';
@@ -187,29 +185,5 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps): void 
       const { campaignId, personId } = ids(request.params);
       return { person: await recordArt14Notice(deps, principal, campaignId, personId, request.body) };
     },
-  );
-
-  app.get(
-    '/campaigns/:campaignId/tags',
-    { schema: { tags: ['people'], summary: 'Tags with the number of people in each', params: campaignParams } },
-    async (request) => ({
-      tags: await listTags(
-        deps,
-        await requirePrincipal(deps, request),
-        idParam(request.params, 'campaignId', 'campaign'),
-      ),
-    }),
-  );
-
-  app.get(
-    '/campaigns/:campaignId/lists',
-    { schema: { tags: ['people'], summary: 'Lists with the number of people on each', params: campaignParams } },
-    async (request) => ({
-      lists: await listLists(
-        deps,
-        await requirePrincipal(deps, request),
-        idParam(request.params, 'campaignId', 'campaign'),
-      ),
-    }),
   );
 }

@@ -6,6 +6,7 @@ import { AREAS, SECTIONS } from '../areas.js';
 import { CampaignContext, type CampaignContextValue } from '../campaign-context.js';
 import { AppShell } from '../components/shell.js';
 import { ErrorNotice, Loading, Page } from '../components/page.js';
+import { PageSuspense } from '../components/page-loader.js';
 import { useSignedIn } from '../session.js';
 import { roleLabel, type Ability } from '../../shared/labels.js';
 
@@ -128,7 +129,9 @@ export function CampaignLayout(): ReactNode {
   return (
     <CampaignContext.Provider value={value}>
       <AppShell nav={<CampaignNav access={access} />}>
-        <Outlet />
+        <PageSuspense>
+          <Outlet />
+        </PageSuspense>
       </AppShell>
     </CampaignContext.Provider>
   );

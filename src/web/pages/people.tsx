@@ -14,7 +14,7 @@ import { sentence } from '../format.js';
 import { CONSENT_CHANNELS, CONSENT_CHANNEL_LABELS } from '../../shared/labels.js';
 
 const PAGE_SIZE = 50;
-const FILTERS = ['q', 'tag', 'list', 'sourceId', 'consentChannel', 'consent', 'objection'] as const;
+const FILTERS = ['q', 'tag', 'list', 'sourceId', 'consentChannel', 'consent', 'objection', 'art14'] as const;
 type Filter = (typeof FILTERS)[number];
 
 function FilterSelect({
@@ -111,11 +111,23 @@ export function PeoplePage(): ReactNode {
       context={campaign.name}
       lead="The supporters and contacts your campaign holds. Open a person to see where each fact came from, their consents and any objection."
       actions={
-        canImport ? (
-          <Link className="button button-secondary" to={`${base}/imports/new`}>
-            Import people
-          </Link>
-        ) : null
+        <>
+          {can('people.write') ? (
+            <Link className="button button-primary" to={`${base}/people/new`}>
+              Add a person
+            </Link>
+          ) : null}
+          {canImport ? (
+            <Link className="button button-secondary" to={`${base}/imports/new`}>
+              Import people
+            </Link>
+          ) : null}
+          {can('objections.record') ? (
+            <Link className="button button-secondary" to={`${base}/objections`}>
+              Record an objection
+            </Link>
+          ) : null}
+        </>
       }
     >
       <form key={key} className="panel filters" role="search" aria-label="People" onSubmit={search}>
@@ -177,6 +189,16 @@ export function PeoplePage(): ReactNode {
               options={[
                 { value: 'objected', label: 'Objected' },
                 { value: 'not_objected', label: 'Not objected' },
+              ]}
+            />
+            <FilterSelect
+              name="art14"
+              label="Art 14 notice"
+              value={filters.art14}
+              options={[
+                { value: 'overdue', label: 'Overdue (day 30 passed)' },
+                { value: 'warning', label: 'Due within 9 days' },
+                { value: 'open', label: 'Not yet sent' },
               ]}
             />
           </div>

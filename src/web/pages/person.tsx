@@ -1,14 +1,16 @@
 /**
- * One person: every value held with its provenance, tags, lists and sources, the consent
- * ledger (current state and full history with the wording), objections, the Art 14 notice,
- * and the staff actions the member's role allows.
+ * One person: every value held with its provenance, tags and lists (each with its provenance,
+ * added and removed here), sources, the consent ledger (current state and full history with
+ * the wording), objections, the Art 14 notice, and the staff actions the member's role allows.
  */
+import { NOTICE_DELIVERY_METHOD_LABELS } from '../../shared/privacy-notice.js';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { api, ApiError, describeError, type PersonDetail, type Provenance as ProvenanceView } from '../api.js';
 import { useCampaign } from '../campaign-context.js';
 import { ErrorNotice, Loading, Page, StatusMessage } from '../components/page.js';
 import { Art14Tag, fieldLabel, personName, Time } from '../components/people-ui.js';
+import { Memberships } from '../components/memberships.js';
 import { ConsentForm, EraseAction, NoticeForm, ObjectionForm } from '../components/person-actions.js';
 import { TableRegion } from '../components/table-region.js';
 import { formatDate, sentence } from '../format.js';
@@ -180,17 +182,6 @@ function Consent({ person }: { person: PersonDetail }): ReactNode {
   );
 }
 
-function NameList({ items, empty }: { items: readonly { id: string; name: string }[]; empty: string }): ReactNode {
-  if (items.length === 0) return <p className="empty">{empty}</p>;
-  return (
-    <ul className="bullets">
-      {items.map((item) => (
-        <li key={item.id}>{item.name}</li>
-      ))}
-    </ul>
-  );
-}
-
 export function PersonPage(): ReactNode {
   const { campaign, can } = useCampaign();
   const { personId = '' } = useParams();
@@ -199,6 +190,11 @@ export function PersonPage(): ReactNode {
   const [status, setStatus] = useState<string | null>(null);
   const [erased, setErased] = useState<string | null>(null);
   const base = `/c/${campaign.id}`;
+  // Arriving from "Add a person" (src/web/pages/person-new.tsx).
+  const created = (useLocation().state as { created?: boolean } | null)?.created === true;
+  useEffect(() => {
+    if (created) setStatus('Person added.');
+  }, [created]);
 
   const load = useCallback(async () => {
     try {
@@ -307,11 +303,11 @@ export function PersonPage(): ReactNode {
         </section>
         <section className="panel" aria-labelledby="tags-heading">
           <h2 id="tags-heading">Tags</h2>
-          <NameList items={person.tags} empty="No tags." />
+          <Memberships kind="tag" personId={person.id} items={person.tags} onDone={done} />
         </section>
         <section className="panel" aria-labelledby="lists-heading">
           <h2 id="lists-heading">Lists</h2>
-          <NameList items={person.lists} empty="Not on any list." />
+          <Memberships kind="list" personId={person.id} items={person.lists} onDone={done} />
         </section>
       </div>
 
@@ -339,6 +335,20 @@ export function PersonPage(): ReactNode {
             ) : null}
           </>
         )}
+        {person.noticeDeliveries.length > 0 ? (
+          <>
+            <h3>Versions of the privacy notice given</h3>
+            <ul>
+              {person.noticeDeliveries.map((d) => (
+                <li key={d.id}>
+                  Version {d.version} ({d.language === 'cy' ? 'Welsh' : 'English'}),{' '}
+                  {NOTICE_DELIVERY_METHOD_LABELS[d.method]}, <Time iso={d.deliveredAt} />
+                  {d.note ? ` — ${d.note}` : ''}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
       </section>
 
       <section className="section" aria-labelledby="consent-heading">

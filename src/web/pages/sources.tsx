@@ -76,11 +76,59 @@ const YES_NO = [
 ];
 const yn = (value: boolean | null | undefined): string[] => (value === true ? ['yes'] : value === false ? ['no'] : []);
 
+/**
+ * Archives a source, or restores it. An archived source takes no new data: an import from it
+ * is refused (src/domain/rules/import-rules.ts, archivedSource) and so is manual entry; the
+ * people, values and provenance that came from it stay. Sources are never deleted.
+ */
+function ArchiveButton({
+  source,
+  onChanged,
+  onError,
+}: {
+  source: Source;
+  onChanged(source: Source, message: string): void;
+  onError(message: string): void;
+}): ReactNode {
+  const { campaign } = useCampaign();
+  const [busy, setBusy] = useState(false);
+  const archived = source.archivedAt !== null;
+  const toggle = async (): Promise<void> => {
+    setBusy(true);
+    try {
+      const answer = await api.updateSource(campaign.id, source.id, { archived: !archived });
+      onChanged(
+        answer.source,
+        archived
+          ? `${source.name} was restored: it can be imported from again.`
+          : `${source.name} was archived: imports and manual entry from it are refused; what came from it stays.`,
+      );
+    } catch (caught) {
+      onError(sentence(describeError(caught)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <button
+      type="button"
+      className="button button-secondary button-small"
+      disabled={busy}
+      onClick={() => void toggle()}
+    >
+      {archived ? 'Restore' : 'Archive'}
+      <span className="visually-hidden"> {source.name}</span>
+    </button>
+  );
+}
+
 export function SourcesPage(): ReactNode {
   const { campaign, can } = useCampaign();
   const [sources, setSources] = useState<Source[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
   const base = `/c/${campaign.id}`;
+  const manage = can('sources.manage');
 
   useEffect(() => {
     api.sources(campaign.id).then(
@@ -88,6 +136,16 @@ export function SourcesPage(): ReactNode {
       (caught: unknown) => setError(sentence(describeError(caught))),
     );
   }, [campaign.id]);
+
+  const changed = (next: Source, message: string): void => {
+    setSources((list) => list?.map((s) => (s.id === next.id ? next : s)) ?? null);
+    setError(null);
+    setStatus(message);
+  };
+  const failed = (message: string): void => {
+    setStatus(null);
+    setError(message);
+  };
 
   return (
     <Page
@@ -102,9 +160,16 @@ export function SourcesPage(): ReactNode {
         ) : null
       }
     >
+      <StatusMessage message={status} />
       <ListState items={sources} error={error} what="sources" empty="No sources yet.">
         <p>Add a source before importing people: the import wizard asks which source a file comes from.</p>
       </ListState>
+      {sources && sources.length > 0 ? (
+        <p className="hint">
+          Sources are archived, never deleted: an archived source takes no new data (imports and manual entry from it
+          are refused), and the people and values that came from it keep their provenance.
+        </p>
+      ) : null}
       {sources && sources.length > 0 ? (
         <TableRegion label="Sources table">
           <table className="table">
@@ -115,6 +180,7 @@ export function SourcesPage(): ReactNode {
                 <th scope="col">Type</th>
                 <th scope="col">Lawful basis</th>
                 <th scope="col">Added</th>
+                {manage ? <th scope="col">Actions</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -130,6 +196,11 @@ export function SourcesPage(): ReactNode {
                   </td>
                   <td>{source.lawfulBasis ? LAWFUL_BASIS_LABELS[source.lawfulBasis] : 'Not recorded'}</td>
                   <td className="nowrap">{formatDate(source.createdAt)}</td>
+                  {manage ? (
+                    <td>
+                      <ArchiveButton source={source} onChanged={changed} onError={failed} />
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
@@ -332,6 +403,7 @@ export function SourceEditPage(): ReactNode {
   const location = useLocation();
   const created = (location.state as { created?: boolean } | null)?.created === true;
   const [status, setStatus] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
   const base = `/c/${campaign.id}`;
   const creating = sourceId === undefined;
 
@@ -373,6 +445,28 @@ export function SourceEditPage(): ReactNode {
       <p>
         <Link to={`${base}/sources`}>Back to sources</Link>
       </p>
+      <ErrorNotice message={actionError} />
+      {source?.archivedAt ? (
+        <div className="notice notice-warning">
+          <p>
+            <strong>Archived on {formatDate(source.archivedAt)}.</strong> This source takes no new data: imports and
+            manual entry from it are refused. What came from it stays, with its provenance.
+          </p>
+        </div>
+      ) : null}
+      {source && manage ? (
+        <p>
+          <ArchiveButton
+            source={source}
+            onChanged={(next, message) => {
+              setSource(next);
+              setActionError(null);
+              setStatus(message);
+            }}
+            onError={setActionError}
+          />
+        </p>
+      ) : null}
       {manage ? (
         <SourceForm
           key={source?.updatedAt ?? 'new'}
