@@ -15,7 +15,7 @@ import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { inCampaign, type Tx } from '../db/scope.js';
 import type { DpiaActionsTable, DpiasTable, DpiaVersionsTable } from '../db/schema.js';
-import type { AuditActor, RuleFindingData } from '../domain/audit.js';
+import type { AuditActor, AuditEvent, RuleFindingData } from '../domain/audit.js';
 import {
   actionInputSchema,
   actionUpdateSchema,
@@ -681,19 +681,15 @@ export async function submitDpia(
     const now = nowOf(deps);
     const issues = issuesOfSteps(stepCompleteness(contentOf(latest), latest.screening as Screening, todayOf(now)), 6);
     if (issues.length > 0) throw incomplete('the DPIA is not ready for review', issues);
-    await setStatus(tx, campaignId, dpiaId, version, {
-      status: to,
-      submitted_at: now,
-      submitted_by: principal.userId,
-      updated_at: now,
-    });
-    await touch(tx, campaignId, dpiaId, now);
-    await appendAuditEvent(
+    await recordTransition(
       tx,
+      principal,
       campaignId,
-      actorOf(principal),
-      { type: 'dpia.submitted', data: { dpiaId, version } },
+      dpiaId,
+      version,
       now,
+      { status: to, submitted_at: now, submitted_by: principal.userId },
+      { type: 'dpia.submitted', data: { dpiaId, version } },
     );
     return loadDetail(tx, campaignId, dpiaId, now);
   });
@@ -712,42 +708,52 @@ export async function returnDpiaToDraft(
     const { latest } = await latestVersionForWrite(tx, campaignId, dpiaId, version);
     const to = transitionOrThrow(latest, 'return_to_draft');
     const now = nowOf(deps);
-    await setStatus(tx, campaignId, dpiaId, version, { status: to, updated_at: now });
-    await touch(tx, campaignId, dpiaId, now);
-    await appendAuditEvent(
+    await recordTransition(
       tx,
+      principal,
       campaignId,
-      actorOf(principal),
-      { type: 'dpia.returned_to_draft', data: { dpiaId, version } },
+      dpiaId,
+      version,
       now,
+      { status: to },
+      { type: 'dpia.returned_to_draft', data: { dpiaId, version } },
     );
     return loadDetail(tx, campaignId, dpiaId, now);
   });
 }
 
-async function setStatus(
+/**
+ * Moves a version to its next status, marks the DPIA changed and audits the step, so the
+ * assessment's history — who sent it for review, who decided and when — is on the record
+ * (UK GDPR Art 35(2) and (7), Art 5(2)).
+ */
+async function recordTransition(
   tx: Tx,
+  principal: Principal,
   campaignId: string,
   dpiaId: string,
   version: number,
-  set: Partial<{
+  now: Date,
+  set: {
     status: DpiaStatus;
-    submitted_at: Date;
-    submitted_by: string;
-    decided_at: Date;
-    decided_by: string;
-    decision_note: string;
-    approval_warnings: string;
-    updated_at: Date;
-  }>,
+    submitted_at?: Date;
+    submitted_by?: string;
+    decided_at?: Date;
+    decided_by?: string;
+    decision_note?: string;
+    approval_warnings?: string;
+  },
+  event: AuditEvent,
 ): Promise<void> {
   await tx
     .updateTable('dpia_versions')
-    .set(set)
+    .set({ ...set, updated_at: now })
     .where('campaign_id', '=', campaignId)
     .where('dpia_id', '=', dpiaId)
     .where('version', '=', version)
     .execute();
+  await touch(tx, campaignId, dpiaId, now);
+  await appendAuditEvent(tx, campaignId, actorOf(principal), event, now);
 }
 
 export function dpiaRuleRefusal(what: string, findings: readonly Finding[]): AppError {
@@ -792,18 +798,19 @@ export async function approveDpia(
       );
       return { refused: decision.findings };
     }
-    await setStatus(tx, campaignId, dpiaId, version, {
-      status: to,
-      decided_at: now,
-      decided_by: principal.userId,
-      approval_warnings: JSON.stringify(decision.findings),
-      updated_at: now,
-    });
-    await touch(tx, campaignId, dpiaId, now);
-    await appendAuditEvent(
+    await recordTransition(
       tx,
+      principal,
       campaignId,
-      actorOf(principal),
+      dpiaId,
+      version,
+      now,
+      {
+        status: to,
+        decided_at: now,
+        decided_by: principal.userId,
+        approval_warnings: JSON.stringify(decision.findings),
+      },
       {
         type: 'dpia.approved',
         data: {
@@ -814,7 +821,6 @@ export async function approveDpia(
           warnings: findingData(decision.findings),
         },
       },
-      now,
     );
     return { detail: await loadDetail(tx, campaignId, dpiaId, now) };
   });
@@ -836,20 +842,15 @@ export async function rejectDpia(
     const { latest } = await latestVersionForWrite(tx, campaignId, dpiaId, version);
     const to = transitionOrThrow(latest, 'reject');
     const now = nowOf(deps);
-    await setStatus(tx, campaignId, dpiaId, version, {
-      status: to,
-      decided_at: now,
-      decided_by: principal.userId,
-      decision_note: reason,
-      updated_at: now,
-    });
-    await touch(tx, campaignId, dpiaId, now);
-    await appendAuditEvent(
+    await recordTransition(
       tx,
+      principal,
       campaignId,
-      actorOf(principal),
-      { type: 'dpia.rejected', data: { dpiaId, version, reason } },
+      dpiaId,
+      version,
       now,
+      { status: to, decided_at: now, decided_by: principal.userId, decision_note: reason },
+      { type: 'dpia.rejected', data: { dpiaId, version, reason } },
     );
     return loadDetail(tx, campaignId, dpiaId, now);
   });

@@ -6,7 +6,7 @@
  * A campaign keeps tens of these records, not thousands, so each use case reads all of them
  * in one go: every view is decided on the same, consistent set of records.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Tx } from '../db/scope.js';
 import type { JointControllerArrangementsTable, ProcessingActivitiesTable, ProcessorsTable } from '../db/schema.js';
 import type { RuleFindingData } from '../domain/audit.js';
@@ -416,6 +416,74 @@ export function linkedActivities(
   return [...graph.activities.values()].filter((a) =>
     'processorId' in link ? a.processorIds.includes(link.processorId) : a.arrangementIds.includes(link.arrangementId),
   );
+}
+
+/** A processor or a joint-controller arrangement: the parties a processing activity relies on. */
+interface RelyOnKinds {
+  processor: Processor;
+  arrangement: JointControllerArrangement;
+}
+
+const RELY_ON = {
+  processor: { table: 'processors', key: 'processor_id', label: 'processor' },
+  arrangement: { table: 'joint_controller_arrangements', key: 'arrangement_id', label: 'joint-controller arrangement' },
+} as const;
+
+/**
+ * Locks a processor's or an arrangement's row for an update (so two updates of it queue) and
+ * reads it with the campaign's governance records: the record as it stands and the
+ * activities linked to it. Not found when the campaign has no such record.
+ */
+export async function lockReliedOn<K extends keyof RelyOnKinds>(
+  tx: Tx,
+  deps: AppDeps,
+  campaignId: string,
+  kind: K,
+  id: string,
+): Promise<{ graph: GovernanceGraph; before: RelyOnKinds[K]; linked: ProcessingActivity[] }> {
+  const { table, key, label } = RELY_ON[kind];
+  const locked = await sql`
+    SELECT 1 FROM ${sql.table(table)}
+     WHERE campaign_id = ${campaignId} AND ${sql.ref(key)} = ${id}
+       FOR UPDATE`.execute(tx);
+  if (locked.rows.length === 0) throw notFound(label);
+  const graph = await loadGovernanceGraph(tx, campaignId, todayOf(deps));
+  const records: { [P in keyof RelyOnKinds]: Map<string, RelyOnKinds[P]> } = {
+    processor: graph.processors,
+    arrangement: graph.arrangements,
+  };
+  const before = records[kind].get(id);
+  if (!before) throw notFound(label);
+  const linked = linkedActivities(graph, kind === 'processor' ? { processorId: id } : { arrangementId: id });
+  return { graph, before, linked };
+}
+
+/**
+ * What `archived` in an update does to a processor or an arrangement: the new `archived_at`,
+ * or undefined when it stays as it is. Archiving one that a draft or active activity still
+ * relies on is refused: that activity's record (its recipients, UK GDPR Art 30(1)(d)) would
+ * name a party the campaign no longer keeps.
+ */
+export function archiveChange(
+  kind: keyof RelyOnKinds,
+  archived: boolean | undefined,
+  before: { archivedAt: string | null },
+  linked: readonly ProcessingActivity[],
+  now: Date,
+): Date | null | undefined {
+  if (archived === true && before.archivedAt === null) {
+    const live = linked.filter((a) => a.status !== 'retired');
+    if (live.length > 0) {
+      throw new AppError(
+        'invalid_state',
+        `this ${kind} is linked to ${live.map((a) => `"${a.name}" (${a.status})`).join(', ')}: unlink it or retire those activities first`,
+        { activityIds: live.map((a) => a.id) },
+      );
+    }
+    return now;
+  }
+  if (archived === false && before.archivedAt !== null) return null;
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------

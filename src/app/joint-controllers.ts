@@ -11,7 +11,7 @@
  * (ONL-ARRANGEMENT-GAPS) refuse every activity that relies on the arrangement.
  */
 import { inCampaign, type Tx } from '../db/scope.js';
-import { AppError, conflict, invalid, notFound } from '../domain/errors.js';
+import { conflict, invalid, notFound } from '../domain/errors.js';
 import {
   arrangementCreateSchema,
   arrangementLabel,
@@ -30,10 +30,11 @@ import type { ArrangementView, PlatformPresetView } from '../shared/governance.j
 import { appendAuditEvent } from './audit.js';
 import { actorOf, authorize, membershipRole, nowOf, type AppDeps, type Principal } from './context.js';
 import {
+  archiveChange,
   definedOnly,
   findingData,
-  linkedActivities,
   loadGovernanceGraph,
+  lockReliedOn,
   presentArrangement,
   todayOf,
 } from './governance-records.js';
@@ -210,17 +211,7 @@ export async function updateJointControllerArrangement(
     await membershipRole(tx, principal, campaignId);
     const { archived, ...parsed } = parseInput(arrangementUpdateSchema, input);
     await authorize(tx, principal, campaignId, 'governance.manage');
-    const locked = await tx
-      .selectFrom('joint_controller_arrangements')
-      .select('arrangement_id')
-      .where('campaign_id', '=', campaignId)
-      .where('arrangement_id', '=', arrangementId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!locked) throw notFound('joint-controller arrangement');
-    const graph = await loadGovernanceGraph(tx, campaignId, todayOf(deps));
-    const before = graph.arrangements.get(arrangementId);
-    if (!before) throw notFound('joint-controller arrangement');
+    const { graph, before, linked } = await lockReliedOn(tx, deps, campaignId, 'arrangement', arrangementId);
     if (
       parsed.platformName !== undefined &&
       before.platform !== 'other' &&
@@ -246,25 +237,11 @@ export async function updateJointControllerArrangement(
       ...Object.keys(rest),
       ...(responsibilities ? Object.keys(definedOnly(responsibilities)).map((r) => `responsibilities.${r}`) : []),
     ];
-    const linked = linkedActivities(graph, { arrangementId });
     const now = nowOf(deps);
-    let archivedAt: Date | null | undefined;
-    if (archived === true && before.archivedAt === null) {
-      const live = linked.filter((a) => a.status !== 'retired');
-      if (live.length > 0) {
-        throw new AppError(
-          'invalid_state',
-          `this arrangement is linked to ${live.map((a) => `"${a.name}" (${a.status})`).join(', ')}: unlink it or retire those activities first`,
-          { activityIds: live.map((a) => a.id) },
-        );
-      }
-      archivedAt = now;
-      sent.push('archived');
-    } else if (archived === false && before.archivedAt !== null) {
-      await assertScopeFree(tx, campaignId, fields, arrangementId);
-      archivedAt = null;
-      sent.push('archived');
-    }
+    const archivedAt = archiveChange('arrangement', archived, before, linked, now);
+    if (archivedAt !== undefined) sent.push('archived');
+    // Restoring an arrangement: its platform and scope must still be free.
+    if (archivedAt === null) await assertScopeFree(tx, campaignId, fields, arrangementId);
     if (fields.platformName !== before.platformName && before.archivedAt === null && archivedAt !== now) {
       await assertScopeFree(tx, campaignId, fields, arrangementId);
     }

@@ -34,6 +34,7 @@ import {
   presentActivity,
   replaceLinks,
   todayOf,
+  type GovernanceGraph,
 } from './governance-records.js';
 import { parseInput } from './validate.js';
 
@@ -133,13 +134,24 @@ async function lockLinked(tx: Tx, campaignId: string, fields: ActivityFields): P
 
 type Outcome = { view: ActivityView; refused: null } | { view: null; refused: AppError };
 
-async function recordRefusal(
+const REFUSED_WHEN = { create: 'created as active', update: 'changed while active', activate: 'activated' } as const;
+
+/**
+ * Decides an activity that is active or about to be: its warnings when the rules let it
+ * proceed; otherwise the refusal, already written to the audit trail (every refusal of a
+ * rule is on the record), for the caller to return so that it is raised after the commit.
+ */
+async function decideActive(
   tx: Tx,
   deps: AppDeps,
   principal: Principal,
   campaignId: string,
-  refusal: { activityId: string | null; name: string; action: 'create' | 'update' | 'activate'; decision: Decision },
-): Promise<void> {
+  attempt: { activityId: string | null; name: string; action: keyof typeof REFUSED_WHEN },
+  fields: ActivityFields,
+  graph: GovernanceGraph,
+): Promise<{ view: null; refused: AppError } | { refused: null; warnings: Decision['findings'] }> {
+  const decision = decideActivityFields(fields, graph);
+  if (proceeds(decision)) return { refused: null, warnings: decision.findings };
   await appendAuditEvent(
     tx,
     campaignId,
@@ -147,14 +159,15 @@ async function recordRefusal(
     {
       type: 'processing_activity.refused',
       data: {
-        activityId: refusal.activityId,
-        name: refusal.name,
-        action: refusal.action,
-        findings: findingData(refusal.decision.findings),
+        activityId: attempt.activityId,
+        name: attempt.name,
+        action: attempt.action,
+        findings: findingData(decision.findings),
       },
     },
     nowOf(deps),
   );
+  return { view: null, refused: activityRefusal(REFUSED_WHEN[attempt.action], decision, fields, graph) };
 }
 
 async function viewOf(tx: Tx, deps: AppDeps, campaignId: string, activityId: string): Promise<ActivityView> {
@@ -162,6 +175,36 @@ async function viewOf(tx: Tx, deps: AppDeps, campaignId: string, activityId: str
   const activity = graph.activities.get(activityId);
   if (!activity) throw notFound('processing activity');
   return presentActivity(activity, graph);
+}
+
+/**
+ * Moves an activity to active or retired, stamping when, and audits the change with the
+ * warnings the rules gave (Art 5(2) accountability: the record shows when processing began
+ * and ended, and on what findings).
+ */
+async function changeStatus(
+  tx: Tx,
+  deps: AppDeps,
+  principal: Principal,
+  campaignId: string,
+  change: { activityId: string; from: string; to: 'active' | 'retired'; warnings: Decision['findings'] },
+): Promise<ActivityView> {
+  const { activityId, from, to, warnings } = change;
+  const now = nowOf(deps);
+  await tx
+    .updateTable('processing_activities')
+    .set({ status: to, ...(to === 'active' ? { activated_at: now } : { retired_at: now }), updated_at: now })
+    .where('campaign_id', '=', campaignId)
+    .where('activity_id', '=', activityId)
+    .execute();
+  await appendAuditEvent(
+    tx,
+    campaignId,
+    actorOf(principal),
+    { type: 'processing_activity.status_changed', data: { activityId, from, to, warnings: findingData(warnings) } },
+    now,
+  );
+  return viewOf(tx, deps, campaignId, activityId);
 }
 
 /** Runs a change that may be refused: the refusal's audit event commits, then the error is thrown. */
@@ -199,17 +242,17 @@ export async function createProcessingActivity(
     const now = nowOf(deps);
     let warnings: Decision['findings'] = [];
     if (status === 'active') {
-      const decision = decideActivityFields(fields, graph);
-      if (!proceeds(decision)) {
-        await recordRefusal(tx, deps, principal, campaignId, {
-          activityId: null,
-          name: fields.name,
-          action: 'create',
-          decision,
-        });
-        return { view: null, refused: activityRefusal('created as active', decision, fields, graph) };
-      }
-      warnings = decision.findings;
+      const decided = await decideActive(
+        tx,
+        deps,
+        principal,
+        campaignId,
+        { activityId: null, name: fields.name, action: 'create' },
+        fields,
+        graph,
+      );
+      if (decided.refused) return decided;
+      warnings = decided.warnings;
     }
     const activityId = uuidv7(now.getTime());
     await tx
@@ -308,17 +351,17 @@ export async function updateProcessingActivity(
     assertLinksUsable(fields, graph);
     let warnings: Decision['findings'] = [];
     if (before.status === 'active') {
-      const decision = decideActivityFields(fields, graph);
-      if (!proceeds(decision)) {
-        await recordRefusal(tx, deps, principal, campaignId, {
-          activityId,
-          name: before.name,
-          action: 'update',
-          decision,
-        });
-        return { view: null, refused: activityRefusal('changed while active', decision, fields, graph) };
-      }
-      warnings = decision.findings;
+      const decided = await decideActive(
+        tx,
+        deps,
+        principal,
+        campaignId,
+        { activityId, name: before.name, action: 'update' },
+        fields,
+        graph,
+      );
+      if (decided.refused) return decided;
+      warnings = decided.warnings;
     }
     const now = nowOf(deps);
     await tx
@@ -361,34 +404,23 @@ export async function activateProcessingActivity(
     const fields = fieldsOf(current);
     await lockLinked(tx, campaignId, fields);
     const graph = await loadGovernanceGraph(tx, campaignId, todayOf(deps));
-    const decision = decideActivityFields(fields, graph);
-    if (!proceeds(decision)) {
-      await recordRefusal(tx, deps, principal, campaignId, {
-        activityId,
-        name: current.name,
-        action: 'activate',
-        decision,
-      });
-      return { view: null, refused: activityRefusal('activated', decision, fields, graph) };
-    }
-    const now = nowOf(deps);
-    await tx
-      .updateTable('processing_activities')
-      .set({ status: 'active', activated_at: now, updated_at: now })
-      .where('campaign_id', '=', campaignId)
-      .where('activity_id', '=', activityId)
-      .execute();
-    await appendAuditEvent(
+    const decided = await decideActive(
       tx,
+      deps,
+      principal,
       campaignId,
-      actorOf(principal),
-      {
-        type: 'processing_activity.status_changed',
-        data: { activityId, from: 'draft', to: 'active', warnings: findingData(decision.findings) },
-      },
-      now,
+      { activityId, name: current.name, action: 'activate' },
+      fields,
+      graph,
     );
-    return { view: await viewOf(tx, deps, campaignId, activityId), refused: null };
+    if (decided.refused) return decided;
+    const view = await changeStatus(tx, deps, principal, campaignId, {
+      activityId,
+      from: 'draft',
+      to: 'active',
+      warnings: decided.warnings,
+    });
+    return { view, refused: null };
   });
 }
 
@@ -410,23 +442,6 @@ export async function retireProcessingActivity(
       .executeTakeFirst();
     if (!row) throw notFound('processing activity');
     if (row.status === 'retired') throw new AppError('invalid_state', 'this processing activity is already retired');
-    const now = nowOf(deps);
-    await tx
-      .updateTable('processing_activities')
-      .set({ status: 'retired', retired_at: now, updated_at: now })
-      .where('campaign_id', '=', campaignId)
-      .where('activity_id', '=', activityId)
-      .execute();
-    await appendAuditEvent(
-      tx,
-      campaignId,
-      actorOf(principal),
-      {
-        type: 'processing_activity.status_changed',
-        data: { activityId, from: row.status, to: 'retired', warnings: [] },
-      },
-      now,
-    );
-    return viewOf(tx, deps, campaignId, activityId);
+    return changeStatus(tx, deps, principal, campaignId, { activityId, from: row.status, to: 'retired', warnings: [] });
   });
 }

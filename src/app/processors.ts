@@ -12,7 +12,7 @@
  */
 import { sql } from 'kysely';
 import { inCampaign, type Tx } from '../db/scope.js';
-import { AppError, conflict, notFound } from '../domain/errors.js';
+import { conflict, notFound } from '../domain/errors.js';
 import {
   emptyProcessorFields,
   mergeArt28Terms,
@@ -27,10 +27,11 @@ import type { ProcessorView } from '../shared/governance.js';
 import { appendAuditEvent } from './audit.js';
 import { actorOf, authorize, membershipRole, nowOf, type AppDeps, type Principal } from './context.js';
 import {
+  archiveChange,
   definedOnly,
   findingData,
-  linkedActivities,
   loadGovernanceGraph,
+  lockReliedOn,
   presentProcessor,
   todayOf,
 } from './governance-records.js';
@@ -161,17 +162,7 @@ export async function updateProcessor(
     await membershipRole(tx, principal, campaignId);
     const { archived, ...parsed } = parseInput(processorUpdateSchema, input);
     await authorize(tx, principal, campaignId, 'governance.manage');
-    const locked = await tx
-      .selectFrom('processors')
-      .select('processor_id')
-      .where('campaign_id', '=', campaignId)
-      .where('processor_id', '=', processorId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!locked) throw notFound('processor');
-    const graph = await loadGovernanceGraph(tx, campaignId, todayOf(deps));
-    const before = graph.processors.get(processorId);
-    if (!before) throw notFound('processor');
+    const { before, linked } = await lockReliedOn(tx, deps, campaignId, 'processor', processorId);
     const { art28Terms, ...changes } = definedOnly(parsed);
     const sent: string[] = [
       ...Object.keys(changes),
@@ -183,24 +174,9 @@ export async function updateProcessor(
       art28Terms: mergeArt28Terms(before.art28Terms, art28Terms && definedOnly(art28Terms)),
     };
     if (changes.name !== undefined) await assertNameFree(tx, campaignId, fields.name, processorId);
-    const linked = linkedActivities(graph, { processorId });
     const now = nowOf(deps);
-    let archivedAt: Date | null | undefined;
-    if (archived === true && before.archivedAt === null) {
-      const live = linked.filter((a) => a.status !== 'retired');
-      if (live.length > 0) {
-        throw new AppError(
-          'invalid_state',
-          `this processor is linked to ${live.map((a) => `"${a.name}" (${a.status})`).join(', ')}: unlink it or retire those activities first`,
-          { activityIds: live.map((a) => a.id) },
-        );
-      }
-      archivedAt = now;
-      sent.push('archived');
-    } else if (archived === false && before.archivedAt !== null) {
-      archivedAt = null;
-      sent.push('archived');
-    }
+    const archivedAt = archiveChange('processor', archived, before, linked, now);
+    if (archivedAt !== undefined) sent.push('archived');
     await tx
       .updateTable('processors')
       .set({ ...columnsOf(fields), updated_at: now, ...(archivedAt !== undefined ? { archived_at: archivedAt } : {}) })

@@ -127,6 +127,27 @@ function createdEvent(kind: CollectionKind, id: string, name: string): AuditEven
     : { type: 'list.created', data: { listId: id, name } };
 }
 
+/**
+ * A person was put on or taken off a tag or list: their record shows it changed, and the
+ * audit trail says who did it and when (UK GDPR Art 5(2)).
+ */
+async function recordMembershipChange(
+  tx: Tx,
+  principal: Principal,
+  campaignId: string,
+  personId: string,
+  event: AuditEvent,
+  now: Date,
+): Promise<void> {
+  await tx
+    .updateTable('people')
+    .set({ updated_at: now })
+    .where('campaign_id', '=', campaignId)
+    .where('person_id', '=', personId)
+    .execute();
+  await appendAuditEvent(tx, campaignId, actorOf(principal), event, now);
+}
+
 /** Inserts a tag (or list); a name taken meanwhile (an import creates tags too) is a conflict. */
 async function insertCollection(
   tx: Tx,
@@ -369,16 +390,11 @@ export async function addPersonToCollection(
     const provenanceId = Number(provenance!.provenance_id);
     await sql`INSERT INTO ${sql.table(t.members)} (campaign_id, ${sql.ref(t.id)}, person_id, provenance_id, added_at)
               VALUES (${campaignId}, ${target.id}, ${personId}, ${provenanceId}, ${now})`.execute(tx);
-    await tx
-      .updateTable('people')
-      .set({ updated_at: now })
-      .where('campaign_id', '=', campaignId)
-      .where('person_id', '=', personId)
-      .execute();
-    await appendAuditEvent(
+    await recordMembershipChange(
       tx,
+      principal,
       campaignId,
-      actorOf(principal),
+      personId,
       kind === 'tag'
         ? { type: 'person.tag_added', data: { personId, tagId: target.id, provenanceId } }
         : { type: 'person.list_added', data: { personId, listId: target.id, provenanceId } },
@@ -409,16 +425,11 @@ export async function removePersonFromCollection(
       RETURNING 1 AS one`.execute(tx);
     if (removed.rows.length === 0) throw new AppError('not_found', `this person is not on ${TABLES[kind].the}`);
     const now = nowOf(deps);
-    await tx
-      .updateTable('people')
-      .set({ updated_at: now })
-      .where('campaign_id', '=', campaignId)
-      .where('person_id', '=', personId)
-      .execute();
-    await appendAuditEvent(
+    await recordMembershipChange(
       tx,
+      principal,
       campaignId,
-      actorOf(principal),
+      personId,
       kind === 'tag'
         ? { type: 'person.tag_removed', data: { personId, tagId: id } }
         : { type: 'person.list_removed', data: { personId, listId: id } },

@@ -5,49 +5,41 @@
  * and approve, and keep the action plan. axe-core checks every page; any console error (e.g. a
  * Content-Security-Policy violation) fails.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/app/context.js';
 import { updateDpia } from '../../src/app/dpias.js';
 import { findUserByEmail } from '../../src/app/users.js';
 import { signOff, stepsOneToSix } from '../helpers/dpia.js';
-import { ensureDashboardBuilt, expectAccessible, launchBrowser } from '../helpers/browser.js';
+import {
+  ensureDashboardBuilt,
+  expectAccessible,
+  openBrowserPage,
+  OWNER,
+  setUpCampaign,
+  skipAfterFirstFailure,
+} from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const OWNER = { name: 'Olivia Owner', email: 'olivia@example.org', password: 'a long and unguessable passphrase' };
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
 
 describe('DPIAs in the dashboard (Chromium)', () => {
   let server: TestServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let owner: Principal;
   let campaignId = '';
   let dpiaId = '';
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
   const heading = () => page.getByRole('heading', { level: 1 });
 
-  let broken = false;
-  beforeEach(({ skip, onTestFailed }) => {
-    if (broken) skip();
-    onTestFailed(() => {
-      broken = true;
-    });
-  });
+  skipAfterFirstFailure();
 
   beforeAll(async () => {
     await ensureDashboardBuilt();
     server = await startTestServer();
     server.deps.now = () => new Date('2026-12-01T12:00:00Z');
-    browser = await launchBrowser();
-    context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    ({ browser, page, consoleErrors } = await openBrowserPage());
   }, 180_000);
 
   afterAll(async () => {
@@ -56,16 +48,10 @@ describe('DPIAs in the dashboard (Chromium)', () => {
   });
 
   it('screens a supporter list matched against Meta’s users: a DPIA is required, with the reasons', async () => {
-    await page.goto(await server.setupUrl());
-    await page.getByLabel('Your name').fill(OWNER.name);
-    await page.getByLabel('Email address').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByLabel('Campaign name').fill('Exampletown Greens');
-    await page.getByLabel('Type of data controller').selectOption({ label: 'Registered political party' });
-    await page.getByLabel('Postal address').fill('1 High Street\nExampletown\nEX1 1AA');
-    await page.getByRole('button', { name: 'Create account and campaign' }).click();
-    await page.waitForURL(/\/c\/[0-9a-f-]{36}$/);
-    campaignId = page.url().split('/c/')[1]!;
+    campaignId = await setUpCampaign(page, await server.setupUrl(), {
+      name: 'Exampletown Greens',
+      controllerType: 'Registered political party',
+    });
     owner = { userId: (await findUserByEmail(server.deps, OWNER.email))!.id, via: 'session' };
 
     await page.getByRole('navigation', { name: 'Campaign' }).getByRole('link', { name: 'DPIAs' }).click();

@@ -6,44 +6,35 @@
  * and open the printable record. axe-core checks every page; any console error (e.g. a
  * Content-Security-Policy violation) fails.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureDashboardBuilt, expectAccessible, launchBrowser } from '../helpers/browser.js';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ensureDashboardBuilt,
+  expectAccessible,
+  openBrowserPage,
+  setUpCampaign,
+  skipAfterFirstFailure,
+} from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const OWNER = { name: 'Olivia Owner', email: 'olivia@example.org', password: 'a long and unguessable passphrase' };
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
 
 describe('governance records in the dashboard (Chromium)', () => {
   let server: TestServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let arrangementUrl = '';
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
   const heading = () => page.getByRole('heading', { level: 1 });
   const nav = () => page.getByRole('navigation', { name: 'Campaign' });
   const unassignedTags = () => page.locator('tr.row-invalid .tag', { hasText: 'Unassigned' });
 
-  let broken = false;
-  beforeEach(({ skip, onTestFailed }) => {
-    if (broken) skip();
-    onTestFailed(() => {
-      broken = true;
-    });
-  });
+  skipAfterFirstFailure();
 
   beforeAll(async () => {
     await ensureDashboardBuilt();
     server = await startTestServer();
-    browser = await launchBrowser();
-    context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    ({ browser, page, consoleErrors } = await openBrowserPage());
   }, 180_000);
 
   afterAll(async () => {
@@ -52,15 +43,7 @@ describe('governance records in the dashboard (Chromium)', () => {
   });
 
   it('records a Meta custom-audience arrangement from its preset, with its gaps highlighted', async () => {
-    await page.goto(await server.setupUrl());
-    await page.getByLabel('Your name').fill(OWNER.name);
-    await page.getByLabel('Email address').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByLabel('Campaign name').fill('Exampletown Greens');
-    await page.getByLabel('Type of data controller').selectOption({ label: 'Candidate' });
-    await page.getByLabel('Postal address').fill('1 High Street\nExampletown\nEX1 1AA');
-    await page.getByRole('button', { name: 'Create account and campaign' }).click();
-    await page.waitForURL(/\/c\/[0-9a-f-]{36}$/);
+    await setUpCampaign(page, await server.setupUrl(), { name: 'Exampletown Greens', controllerType: 'Candidate' });
 
     await nav().getByRole('link', { name: 'Joint controllers' }).click();
     await poll(() => heading().textContent()).toBe('Joint controllers');

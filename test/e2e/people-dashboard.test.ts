@@ -6,12 +6,18 @@
  * record an objection by email alone. axe-core checks every page, and any
  * console error (e.g. a Content-Security-Policy violation) fails.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { installJobSchema } from '../../src/jobs/boss.js';
 import { JOBS } from '../../src/jobs/registry.js';
 import { createJobRunner, type JobRunner } from '../../src/jobs/runner.js';
-import { ensureDashboardBuilt, expectAccessible, launchBrowser } from '../helpers/browser.js';
+import {
+  ensureDashboardBuilt,
+  expectAccessible,
+  openBrowserPage,
+  setUpCampaign,
+  skipAfterFirstFailure,
+} from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 // Small batches, so that a few thousand rows take long enough to watch and to cancel.
@@ -19,7 +25,6 @@ vi.hoisted(() => {
   process.env.CANVASS_IMPORT_BATCH = '20';
 });
 
-const OWNER = { name: 'Olivia Owner', email: 'olivia@example.org', password: 'a long and unguessable passphrase' };
 const CAMPAIGN = 'Exampletown Greens';
 
 /** Five records: two new people, the first again in another case (merged), one with no identifier, one blank. */
@@ -38,11 +43,10 @@ const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_
 describe('people, sources and imports in the dashboard (Chromium)', () => {
   let server: TestServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let jobs: JobRunner;
   let campaignUrl = '';
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   const heading = () => page.getByRole('heading', { level: 1 });
   const nav = () => page.getByRole('navigation', { name: 'Campaign' });
@@ -55,13 +59,7 @@ describe('people, sources and imports in the dashboard (Chromium)', () => {
       .locator('dd')
       .textContent();
 
-  let broken = false;
-  beforeEach(({ skip, onTestFailed }) => {
-    if (broken) skip();
-    onTestFailed(() => {
-      broken = true;
-    });
-  });
+  skipAfterFirstFailure();
 
   beforeAll(async () => {
     await ensureDashboardBuilt();
@@ -70,14 +68,7 @@ describe('people, sources and imports in the dashboard (Chromium)', () => {
     });
     await installJobSchema(server.database.owner, { jobs: JOBS });
     await jobs.start();
-    browser = await launchBrowser();
-    context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    ({ browser, page, consoleErrors } = await openBrowserPage());
   }, 180_000);
 
   afterAll(async () => {
@@ -87,16 +78,10 @@ describe('people, sources and imports in the dashboard (Chromium)', () => {
   });
 
   it('sets up a campaign and signs in; People starts empty and points to the import wizard', async () => {
-    await page.goto(await server.setupUrl());
-    await poll(() => heading().textContent()).toBe('Set up Canvass');
-    await page.getByLabel('Your name').fill(OWNER.name);
-    await page.getByLabel('Email address').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByLabel('Campaign name').fill(CAMPAIGN);
-    await page.getByLabel('Type of data controller').selectOption({ label: 'Registered political party' });
-    await page.getByLabel('Postal address').fill('1 High Street\nExampletown\nEX1 1AA');
-    await page.getByRole('button', { name: 'Create account and campaign' }).click();
-    await page.waitForURL(/\/c\/[0-9a-f-]{36}$/);
+    await setUpCampaign(page, await server.setupUrl(), {
+      name: CAMPAIGN,
+      controllerType: 'Registered political party',
+    });
     campaignUrl = page.url();
 
     await nav().getByRole('link', { name: 'People' }).click();

@@ -4,10 +4,10 @@
  * puts list matching before the rights, passes axe-core, runs under the strict CSP without a
  * console error, and prints without its navigation.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updatePrivacyNoticeSettings } from '../../src/app/privacy-notice.js';
-import { ensureDashboardBuilt, expectAccessible, launchBrowser } from '../helpers/browser.js';
+import { ensureDashboardBuilt, expectAccessible, openBrowserPage, skipAfterFirstFailure } from '../helpers/browser.js';
 import { makeCampaign, type TestCampaign } from '../helpers/factories.js';
 import { insertSource } from '../helpers/people.js';
 import { insertActivity, insertArrangement, META_ESSENCE, OBJECTION_URL } from '../helpers/privacy-notice.js';
@@ -18,19 +18,12 @@ const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_
 describe('privacy notice (Chromium)', () => {
   let server: TestServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let tc: TestCampaign;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
   const heading = () => page.getByRole('heading', { level: 1 });
 
-  let broken = false;
-  beforeEach(({ skip, onTestFailed }) => {
-    if (broken) skip();
-    onTestFailed(() => {
-      broken = true;
-    });
-  });
+  skipAfterFirstFailure();
 
   beforeAll(async () => {
     await ensureDashboardBuilt();
@@ -46,14 +39,7 @@ describe('privacy notice (Chromium)', () => {
       arrangementIds: [arrangementId],
     });
     await updatePrivacyNoticeSettings(server.deps, tc.owner.principal, c, { objectionUrl: OBJECTION_URL });
-    browser = await launchBrowser();
-    context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    ({ browser, page, consoleErrors } = await openBrowserPage());
   }, 180_000);
 
   afterAll(async () => {

@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { beforeEach, expect } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.CANVASS_CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -34,6 +35,81 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
     ],
+  });
+}
+
+/** A page in a fresh browser, and the console errors it has logged so far. */
+export interface BrowserSession {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /**
+   * Console errors and uncaught exceptions of `page`, in order: a test expects none, so a
+   * Content-Security-Policy violation or a crash of the dashboard fails it.
+   */
+  consoleErrors: string[];
+}
+
+/**
+ * Launches Chromium and opens one page in a British-English, UTC context (dates and times
+ * show as a UK campaign sees them), waiting at most `timeoutMs` for each action.
+ */
+export async function openBrowserPage(timeoutMs = 15_000): Promise<BrowserSession> {
+  const browser = await launchBrowser();
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeoutMs);
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  return { browser, context, page, consoleErrors };
+}
+
+/** The first user of the end-to-end tests, who sets Canvass up. */
+export const OWNER = {
+  name: 'Olivia Owner',
+  email: 'olivia@example.org',
+  password: 'a long and unguessable passphrase',
+};
+
+/**
+ * Sets Canvass up through its first-run page (`setupUrl`, from the test server) as OWNER,
+ * with a campaign of the given name and type of data controller, and waits for the
+ * campaign's home page, signed in. Returns the campaign's id.
+ */
+export async function setUpCampaign(
+  page: Page,
+  setupUrl: string,
+  campaign: { name: string; controllerType: string },
+): Promise<string> {
+  await page.goto(setupUrl);
+  await expect
+    .poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 15_000, interval: 100 })
+    .toBe('Set up Canvass');
+  await page.getByLabel('Your name').fill(OWNER.name);
+  await page.getByLabel('Email address').fill(OWNER.email);
+  await page.getByLabel('Password').fill(OWNER.password);
+  await page.getByLabel('Campaign name').fill(campaign.name);
+  await page.getByLabel('Type of data controller').selectOption({ label: campaign.controllerType });
+  await page.getByLabel('Postal address').fill('1 High Street\nExampletown\nEX1 1AA');
+  await page.getByRole('button', { name: 'Create account and campaign' }).click();
+  await page.waitForURL(/\/c\/[0-9a-f-]{36}$/);
+  return page.url().split('/c/')[1]!;
+}
+
+/**
+ * The tests of a file that calls this are the steps of one story: once one fails, the
+ * ones after it are skipped rather than failing for the same reason.
+ */
+export function skipAfterFirstFailure(): void {
+  let broken = false;
+  beforeEach(({ skip, onTestFailed }) => {
+    if (broken) skip();
+    onTestFailed(() => {
+      broken = true;
+    });
   });
 }
 
