@@ -120,10 +120,59 @@ export const dpiaOutstanding: OutstandingCollector = async (tx, campaignId, now)
   return items;
 };
 
+/**
+ * The two links between an activity and its DPIA must agree: the record of processing names
+ * the activity's DPIA (Art 30 read with Art 35), and the DPIA names the activity it assesses,
+ * which decides the cover of the activity's features (DPIA-HIGH-RISK). A disagreement means
+ * the record says one thing and the features are unlocked (or locked) by another.
+ */
+export const dpiaLinkOutstanding: OutstandingCollector = async (tx, campaignId) => {
+  const rule = RULE_CATALOGUE['DPIA-HIGH-RISK'];
+  const rows = await sql<{ activity_id: string; name: string; named: string | null; assessing: string | null }>`
+    SELECT a.activity_id, a.name, a.dpia_id AS named,
+           (SELECT d.dpia_id FROM dpias d
+             WHERE d.campaign_id = a.campaign_id AND d.activity_id = a.activity_id
+             ORDER BY d.updated_at DESC, d.dpia_id LIMIT 1) AS assessing
+      FROM processing_activities a
+     WHERE a.campaign_id = ${campaignId} AND a.status <> 'retired'
+     ORDER BY a.name, a.activity_id`.execute(tx);
+  const items: OutstandingItem[] = [];
+  for (const r of rows.rows) {
+    if (r.named === r.assessing) continue;
+    const link = `${campaignPath(campaignId)}/record-of-processing/${r.activity_id}`;
+    const base = {
+      area: 'dpias' as const,
+      severity: 'warning' as const,
+      ruleId: rule.id,
+      citation: rule.citation,
+      link,
+    };
+    if (r.named !== null) {
+      items.push({
+        ...base,
+        id: `dpia-link:${r.activity_id}`,
+        title: `“${r.name}” names a DPIA that assesses ${r.assessing === null ? 'no' : 'another'} activity`,
+        detail:
+          'The record of processing names one DPIA for this activity, but the cover of its features is decided by the DPIA linked to the activity. Link that DPIA to this activity, or name the DPIA that assesses it.',
+      });
+    } else {
+      items.push({
+        ...base,
+        id: `dpia-link:${r.activity_id}`,
+        title: `“${r.name}” does not name the DPIA that assesses it`,
+        detail:
+          'A DPIA is linked to this activity, but its record of processing does not name it. Add it to the record.',
+      });
+    }
+  }
+  return items;
+};
+
 /** Every area's collector, in the order the page lists areas of equal severity. */
 export const OUTSTANDING_COLLECTORS: readonly OutstandingCollector[] = [
   governanceOutstanding,
   dpiaOutstanding,
+  dpiaLinkOutstanding,
   art14Outstanding,
 ];
 

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDpia } from '../../src/app/dpias.js';
 import { getDpoOverview } from '../../src/app/dpo-overview.js';
+import { createProcessingActivity, updateProcessingActivity } from '../../src/app/processing-activities.js';
 import { SUPPORTER_AUDIENCE } from '../helpers/dpia.js';
 import { addMember, makeCampaign, PASSWORD } from '../helpers/factories.js';
 import { insertSource, makePerson } from '../helpers/people.js';
@@ -93,6 +94,37 @@ describe('DPO overview', () => {
     ]);
     expect(overview.items[1]!.link).toBe(`/c/${tc.campaign.id}/dpias/${created.dpia.id}`);
     expect(overview.items[1]!.title).toBe('“Supporters on Meta” has no approved version (latest: version 1, draft)');
+  });
+
+  it('warns when the record of processing and the DPIA disagree on which DPIA assesses an activity', async () => {
+    const tc = await makeCampaign(server.deps);
+    const [p, c] = [tc.owner.principal, tc.campaign.id];
+    const activity = await createProcessingActivity(server.deps, p, c, { name: 'Supporter matching on Meta' });
+    const linked = await createDpia(server.deps, p, c, {
+      title: 'Matching',
+      activityId: activity.id,
+      screening: SUPPORTER_AUDIENCE,
+    });
+    const links = async (): Promise<string[][]> =>
+      (await getDpoOverview(server.deps, p, c)).items
+        .filter((i) => i.id.startsWith('dpia-link:'))
+        .map((i) => [i.severity, i.title]);
+    expect(await links()).toEqual([
+      ['warning', '“Supporter matching on Meta” does not name the DPIA that assesses it'],
+    ]);
+
+    await updateProcessingActivity(server.deps, p, c, activity.id, { dpiaId: linked.dpia.id });
+    expect(await links()).toEqual([]);
+
+    const other = await createDpia(server.deps, p, c, { title: 'Other', screening: SUPPORTER_AUDIENCE });
+    await updateProcessingActivity(server.deps, p, c, activity.id, { dpiaId: other.dpia.id });
+    expect(await links()).toEqual([
+      ['warning', '“Supporter matching on Meta” names a DPIA that assesses another activity'],
+    ]);
+    // A DPIA the campaign does not have is refused, naming the field.
+    await expect(
+      updateProcessingActivity(server.deps, p, c, activity.id, { dpiaId: '00000000-0000-4000-8000-000000000000' }),
+    ).rejects.toMatchObject({ code: 'validation_failed' });
   });
 
   it('is not open to a volunteer', async () => {
