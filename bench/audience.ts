@@ -47,16 +47,13 @@ import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { createCampaign } from '../src/app/campaigns.js';
-import type { AppDeps, Principal } from '../src/app/context.js';
-import { createSource } from '../src/app/sources.js';
-import { createUser } from '../src/app/users.js';
 import {
   writeAudienceFiles,
   type AudiencePerson,
   type WriteAudienceFilesResult,
 } from '../src/audiences/audience-file-writer.js';
 import { openDatabase, type Database } from '../src/db/client.js';
+import { createBenchCampaign } from './bench-campaign.js';
 import { migrate } from '../src/db/migrate.js';
 import { normalizeField } from '../src/domain/audiences/normalize.js';
 import { PLATFORM_FILE_RULES, type AudienceField } from '../src/domain/audiences/platform-rules.js';
@@ -173,29 +170,8 @@ interface Setup {
 
 async function createCampaignAndSource(db: Database): Promise<{ campaignId: string; sourceId: string }> {
   await migrate(db);
-  const deps: AppDeps = {
-    db,
-    settings: { publicUrl: 'http://localhost:3000', sessionTtlHours: 12, loginMaxFailures: 5, loginLockoutMinutes: 15 },
-  };
-  const user = await createUser(deps, {
-    email: `bench-audience-${process.pid}@example.org`,
-    displayName: 'Bench',
-    password: 'correct horse battery staple',
-  });
-  const principal: Principal = { userId: user.id, via: 'session' };
-  const campaign = await createCampaign(deps, principal, {
-    name: 'Audience benchmark',
-    controllerType: 'candidate',
-    postalAddress: '1 High Street, Exampletown, EX1 1AA',
-    icoRegistrationNumber: 'ZA123456',
-    dpo: { name: 'Dee Pio', email: 'dpo@example.org' },
-  });
-  const source = await createSource(deps, principal, campaign.id, {
-    name: 'Website sign-ups',
-    type: 'web_form',
-    lawfulBasis: 'consent',
-  });
-  return { campaignId: campaign.id, sourceId: source.id };
+  const { campaignId, sourceId } = await createBenchCampaign(db, 'Audience');
+  return { campaignId, sourceId };
 }
 
 async function setupPostgres(adminUrl: string, people: number): Promise<Setup> {

@@ -34,12 +34,9 @@ import type { PGlite } from '@electric-sql/pglite';
 import { Parser } from 'csv-parse';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { createCampaign } from '../src/app/campaigns.js';
 import type { AppDeps, Principal } from '../src/app/context.js';
 import { createPathImport, getImport, type ImportView } from '../src/app/imports.js';
 import { suppressionHasher } from '../src/app/suppression.js';
-import { createSource } from '../src/app/sources.js';
-import { createUser } from '../src/app/users.js';
 import { openDatabase, withClient, type Database } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { inCampaign } from '../src/db/scope.js';
@@ -49,6 +46,7 @@ import { readCsv } from '../src/imports/read-csv.js';
 import { installJobSchema } from '../src/jobs/boss.js';
 import { JOBS } from '../src/jobs/registry.js';
 import { createJobRunner } from '../src/jobs/runner.js';
+import { createBenchCampaign } from './bench-campaign.js';
 import {
   GENERATOR_VERSION,
   SUPPORTER_COLUMNS,
@@ -161,27 +159,7 @@ async function endToEnd(
   db: Database,
   file: BenchFile,
 ): Promise<{ ms: number; view: ImportView; deps: AppDeps; principal: Principal; campaignId: string }> {
-  const deps: AppDeps = {
-    db,
-    settings: { publicUrl: 'http://localhost:3000', sessionTtlHours: 12, loginMaxFailures: 5, loginLockoutMinutes: 15 },
-  };
-  const user = await createUser(deps, {
-    email: `bench-${process.pid}@example.org`,
-    displayName: 'Bench',
-    password: 'correct horse battery staple',
-  });
-  const principal: Principal = { userId: user.id, via: 'session' };
-  const campaign = await createCampaign(deps, principal, {
-    name: 'Import benchmark',
-    controllerType: 'candidate',
-    postalAddress: '1 High Street, Exampletown, EX1 1AA',
-    icoRegistrationNumber: 'ZA123456',
-    dpo: { name: 'Dee Pio', email: 'dpo@example.org' },
-  });
-  const source = await createSource(deps, principal, campaign.id, {
-    name: 'Website sign-ups',
-    type: 'web_form',
-    lawfulBasis: 'consent',
+  const { deps, principal, campaignId, sourceId } = await createBenchCampaign(db, 'Import', {
     // The "Support score" column is a political opinion (special category data).
     art9Condition: 'Explicit consent on the sign-up form (UK GDPR Art 9(2)(a))',
   });
@@ -192,8 +170,8 @@ async function endToEnd(
     const created = await createPathImport(
       deps,
       principal,
-      campaign.id,
-      { path: file.path, sourceId: source.id, mapping: SUPPORTER_MAPPING },
+      campaignId,
+      { path: file.path, sourceId, mapping: SUPPORTER_MAPPING },
       runner,
     );
     if (created.import.status !== 'queued') {
@@ -205,7 +183,7 @@ async function endToEnd(
     let lastLog = performance.now();
     while (!['completed', 'failed', 'cancelled'].includes(view.status)) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      view = await getImport(deps, principal, campaign.id, view.id);
+      view = await getImport(deps, principal, campaignId, view.id);
       if (performance.now() - lastLog > 10_000) {
         lastLog = performance.now();
         const done = view.progress?.done ?? 0;
@@ -216,7 +194,7 @@ async function endToEnd(
     }
     const ms = performance.now() - t;
     if (view.status !== 'completed') throw new Error(`the import ended ${view.status}`);
-    return { ms, view, deps, principal, campaignId: campaign.id };
+    return { ms, view, deps, principal, campaignId };
   } finally {
     await runner.stop({ graceful: true, timeoutMs: 10_000 });
   }

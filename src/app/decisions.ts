@@ -37,7 +37,7 @@ export function auditFindings(findings: readonly (Finding | Reasoning)[]): RuleF
 }
 
 /** Whether the audit trail must keep this decision: anything but a plain allow. */
-export const mustRecord = (decision: Decision): boolean =>
+const mustRecord = (decision: Decision): boolean =>
   decision.outcome !== 'allow' || decision.findings.length > 0 || (decision.reasoning?.length ?? 0) > 0;
 
 const isPrincipal = (who: Principal | AuditActor): who is Principal => 'userId' in who;

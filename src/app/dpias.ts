@@ -280,7 +280,14 @@ async function latestVersionForWrite(
   expected?: number,
 ): Promise<{ dpia: DpiaRow; latest: VersionRow }> {
   const dpia = await loadDpia(tx, campaignId, dpiaId, true);
-  const latest = (await loadVersions(tx, campaignId, dpiaId))[0];
+  const latest = await tx
+    .selectFrom('dpia_versions')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .where('dpia_id', '=', dpiaId)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (!latest) throw notFound('DPIA version');
   if (expected !== undefined && expected !== latest.version) {
     throw conflict(`version ${expected} is not the newest version of this DPIA (${latest.version} is): reload it`, {

@@ -240,11 +240,9 @@ export async function updateJointControllerArrangement(
     const now = nowOf(deps);
     const archivedAt = archiveChange('arrangement', archived, before, linked, now);
     if (archivedAt !== undefined) sent.push('archived');
-    // Restoring an arrangement: its platform and scope must still be free.
-    if (archivedAt === null) await assertScopeFree(tx, campaignId, fields, arrangementId);
-    if (fields.platformName !== before.platformName && before.archivedAt === null && archivedAt !== now) {
-      await assertScopeFree(tx, campaignId, fields, arrangementId);
-    }
+    // Restoring an arrangement, or renaming one that stays live: its platform and scope must be free.
+    const renamedLive = fields.platformName !== before.platformName && before.archivedAt === null && archivedAt !== now;
+    if (archivedAt === null || renamedLive) await assertScopeFree(tx, campaignId, fields, arrangementId);
     await tx
       .updateTable('joint_controller_arrangements')
       .set({ ...columnsOf(fields), updated_at: now, ...(archivedAt !== undefined ? { archived_at: archivedAt } : {}) })

@@ -35,8 +35,14 @@ import {
   type NoticeSectionId,
   type NoticeTransfer,
   type NoticeVersionSummary,
+  type NoticeHistoryEntry,
+  type NoticeOverview,
+  type NoticeSettingsView,
+  type NoticeUrls,
+  type PublishResult,
+  type SectionForTranslation,
   type SectionTranslation,
-  type SectionTranslationState,
+  type StoredVersion,
 } from '../domain/privacy-notice.js';
 import { RULE_CATALOGUE } from '../domain/rules/catalogue.js';
 import { decidePrivacyNoticePublication } from '../domain/rules/privacy-notice-rules.js';
@@ -50,14 +56,6 @@ const iso = (d: Date | string): string => new Date(d).toISOString();
 // ---------------------------------------------------------------------------------------
 // Public addresses
 // ---------------------------------------------------------------------------------------
-
-export interface NoticeUrls {
-  /** The current notice, as accessible printable HTML (add ?lang=cy for Welsh). */
-  notice: string;
-  welsh: string;
-  json: string;
-  versions: string;
-}
 
 /** The public addresses of a campaign's notice (no sign-in needed). */
 export function noticeUrls(publicUrl: string, campaignId: string): NoticeUrls {
@@ -307,10 +305,6 @@ interface VersionRow {
   published_at: Date | string;
 }
 
-export interface StoredVersion extends NoticeVersionSummary {
-  document: NoticeDocument;
-}
-
 const storedOf = (r: VersionRow): StoredVersion => ({
   version: Number(r.version),
   language: r.language as NoticeLanguage,
@@ -359,13 +353,6 @@ export async function findVersion(
   return row ? storedOf(row) : null;
 }
 
-/** One entry of the history: a version number with the languages it was published in. */
-export interface NoticeHistoryEntry {
-  version: number;
-  publishedAt: string;
-  languages: NoticeVersionSummary[];
-}
-
 async function loadHistory(tx: Tx, campaignId: string): Promise<NoticeHistoryEntry[]> {
   const rows = await tx
     .selectFrom('privacy_notice_versions')
@@ -412,45 +399,6 @@ async function loadTranslations(
 // ---------------------------------------------------------------------------------------
 // The DPO's view: preview of the next version beside the published one
 // ---------------------------------------------------------------------------------------
-
-export interface NoticeSettingsView {
-  objectionUrl: string | null;
-  privacyEmail: string | null;
-  complaintUrl: string | null;
-  updatedAt: string | null;
-}
-
-export interface SectionForTranslation {
-  id: NoticeSectionId;
-  heading: string;
-  /** The English as editable plain text (links as their addresses). */
-  text: string;
-  sha256: string;
-}
-
-export interface NoticeOverview {
-  urls: NoticeUrls;
-  settings: NoticeSettingsView;
-  preview: {
-    document: NoticeDocument;
-    sha256: string;
-    /** Whether publishing now would make a new version. */
-    changed: boolean;
-    outcome: 'allow' | 'warn' | 'require' | 'refuse';
-    findings: Finding[];
-    sections: SectionForTranslation[];
-    welsh: SectionTranslationState[];
-  };
-  published: {
-    en: StoredVersion | null;
-    /** The Welsh of the current English version, if published. */
-    cy: StoredVersion | null;
-    sections: SectionForTranslation[];
-    welsh: SectionTranslationState[];
-  };
-  translations: { sectionId: string; heading: string; body: string; sourceSha256: string; updatedAt: string }[];
-  history: NoticeHistoryEntry[];
-}
 
 const sectionsForTranslation = (doc: NoticeDocument | null): SectionForTranslation[] =>
   (doc?.sections ?? []).map((s) => ({
@@ -724,19 +672,6 @@ export async function removeNoticeTranslation(
 export const publishInputSchema = z
   .object({ language: z.enum(NOTICE_LANGUAGES, { message: 'must be en or cy' }).default('en') })
   .strict();
-
-export interface PublishResult {
-  /** The current version number after publishing. */
-  version: number;
-  english: NoticeVersionSummary;
-  welsh: NoticeVersionSummary | null;
-  /** What this call published: empty when nothing had changed. */
-  created: NoticeVersionSummary[];
-  /** Sections the Welsh notice still lacks (empty when it is published). */
-  welshMissing: SectionTranslationState[];
-  warnings: Finding[];
-  urls: NoticeUrls;
-}
 
 type PublishOutcome = { result: PublishResult } | { refused: Finding[]; language: NoticeLanguage };
 

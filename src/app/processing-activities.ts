@@ -293,9 +293,7 @@ export async function listProcessingActivities(
   options: { status?: ActivityStatus } = {},
 ): Promise<ActivityView[]> {
   if (options.status !== undefined && !ACTIVITY_STATUSES.includes(options.status)) {
-    throw new AppError('validation_failed', `status: must be one of ${ACTIVITY_STATUSES.join(', ')}`, {
-      issues: [{ field: 'status', message: `must be one of ${ACTIVITY_STATUSES.join(', ')}` }],
-    });
+    throw invalid([{ field: 'status', message: `must be one of ${ACTIVITY_STATUSES.join(', ')}` }]);
   }
   return inCampaign(deps.db, campaignId, async (tx) => {
     await authorize(tx, principal, campaignId, 'governance.read');

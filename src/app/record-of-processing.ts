@@ -8,7 +8,7 @@
  * prefixed with a quote), as the import report does.
  */
 import { inCampaign } from '../db/scope.js';
-import { AppError } from '../domain/errors.js';
+import { invalid } from '../domain/errors.js';
 import { countryName, type Transfer } from '../domain/governance.js';
 import { formatReportCell } from '../imports/report.js';
 import {
@@ -53,15 +53,11 @@ export async function exportRecordOfProcessing(
   options: RecordOptions,
 ): Promise<RecordOfProcessing> {
   if (!RECORD_FORMATS.includes(options.format)) {
-    throw new AppError('validation_failed', `format: must be one of ${RECORD_FORMATS.join(', ')}`, {
-      issues: [{ field: 'format', message: `must be one of ${RECORD_FORMATS.join(', ')}` }],
-    });
+    throw invalid([{ field: 'format', message: `must be one of ${RECORD_FORMATS.join(', ')}` }]);
   }
   const include = options.include ?? 'active';
   if (include !== 'active' && include !== 'all') {
-    throw new AppError('validation_failed', 'include: must be active or all', {
-      issues: [{ field: 'include', message: 'must be active or all' }],
-    });
+    throw invalid([{ field: 'include', message: 'must be active or all' }]);
   }
   return inCampaign(deps.db, campaignId, async (tx) => {
     await authorize(tx, principal, campaignId, 'governance.read');

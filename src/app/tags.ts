@@ -103,17 +103,18 @@ async function loadCollection(tx: Tx, campaignId: string, kind: CollectionKind, 
   return row;
 }
 
-/** The tag (or list) of that name, whatever its case. */
-async function findByName(
+/** The tag (or list) of that id, or of that name whatever its case. */
+async function findCollection(
   tx: Tx,
   campaignId: string,
   kind: CollectionKind,
-  name: string,
+  by: { id: string } | { name: string },
 ): Promise<{ id: string; name: string; archived: boolean } | null> {
   const t = TABLES[kind];
   const rows = await sql<{ id: string; name: string; archived_at: Date | null }>`
     SELECT ${sql.ref(t.id)} AS id, name, archived_at FROM ${sql.table(t.table)}
-     WHERE campaign_id = ${campaignId} AND lower(name) = ${name.toLowerCase()}`.execute(tx);
+     WHERE campaign_id = ${campaignId}
+       AND ${'id' in by ? sql`${sql.ref(t.id)} = ${by.id}` : sql`lower(name) = ${by.name.toLowerCase()}`}`.execute(tx);
   const row = rows.rows[0];
   return row ? { id: row.id, name: row.name, archived: row.archived_at !== null } : null;
 }
@@ -158,7 +159,7 @@ async function insertCollection(
   now: Date,
 ): Promise<string> {
   const t = TABLES[kind];
-  const existing = await findByName(tx, campaignId, kind, input.name);
+  const existing = await findCollection(tx, campaignId, kind, { name: input.name });
   if (existing) throw nameTaken(kind, existing.name, existing.id);
   const id = uuidv7(now.getTime());
   const inserted = await sql<{ id: string }>`
@@ -168,7 +169,7 @@ async function insertCollection(
     ON CONFLICT (campaign_id, lower(name)) DO NOTHING
     RETURNING ${sql.ref(t.id)} AS id`.execute(tx);
   if (inserted.rows.length === 0) {
-    const clash = await findByName(tx, campaignId, kind, input.name);
+    const clash = await findCollection(tx, campaignId, kind, { name: input.name });
     throw nameTaken(kind, clash?.name ?? input.name, clash?.id ?? '');
   }
   await appendAuditEvent(tx, campaignId, actorOf(principal), createdEvent(kind, id, input.name), now);
@@ -228,7 +229,7 @@ export async function updateCollection<K extends CollectionKind>(
     const fields: string[] = [];
     const set: RawBuilder<unknown>[] = [];
     if (parsed.name !== undefined && parsed.name !== before.name) {
-      const clash = await findByName(tx, campaignId, kind, parsed.name);
+      const clash = await findCollection(tx, campaignId, kind, { name: parsed.name });
       if (clash && clash.id !== id) throw nameTaken(kind, clash.name, clash.id);
       set.push(sql`name = ${parsed.name}`);
       fields.push('name');
@@ -274,16 +275,16 @@ export async function deleteCollection(
     await authorize(tx, principal, campaignId, 'tags.manage');
     // The people lock keeps an import or a staff member from putting someone on it meanwhile.
     await lockPeople(tx, campaignId);
+    const t = TABLES[kind];
     const row = await loadCollection(tx, campaignId, kind, id);
     const people = Number(row.people);
     if (people > 0) {
       throw new AppError(
         'invalid_state',
-        `${people === 1 ? '1 person is' : `${people} people are`} on ${TABLES[kind].the} "${row.name}": deleting it would delete ${people === 1 ? 'that membership' : 'their memberships'} and the record of where each came from. Archive it instead (it then takes no new people), or take everyone off it first`,
+        `${people === 1 ? '1 person is' : `${people} people are`} on ${t.the} "${row.name}": deleting it would delete ${people === 1 ? 'that membership' : 'their memberships'} and the record of where each came from. Archive it instead (it then takes no new people), or take everyone off it first`,
         { people },
       );
     }
-    const t = TABLES[kind];
     await sql`DELETE FROM ${sql.table(t.table)} WHERE campaign_id = ${campaignId} AND ${sql.ref(t.id)} = ${id}`.execute(
       tx,
     );
@@ -343,14 +344,15 @@ export async function addPersonToCollection(
     await findPersonOrThrow(tx, campaignId, personId);
     const now = nowOf(deps);
 
+    // The field that named the tag (or list), for the errors below.
+    const field = parsed.id !== undefined ? t.idField : 'name';
     let target: { id: string; name: string; archived: boolean } | null;
     if (parsed.id !== undefined) {
-      const row = (await selectCollections(tx, campaignId, kind, parsed.id))[0];
-      if (!row) throw invalid([{ field: t.idField, message: `no such ${kind} in this campaign` }]);
-      target = { id: row.id, name: row.name, archived: row.archived_at !== null };
+      target = await findCollection(tx, campaignId, kind, { id: parsed.id });
+      if (!target) throw invalid([{ field, message: `no such ${kind} in this campaign` }]);
     } else {
       const name = parsed.name!;
-      target = await findByName(tx, campaignId, kind, name);
+      target = await findCollection(tx, campaignId, kind, { name });
       if (!target) {
         const id = await insertCollection(tx, campaignId, kind, { name, description: '' }, principal, now);
         target = { id, name, archived: false };
@@ -359,18 +361,15 @@ export async function addPersonToCollection(
     if (target.archived) {
       throw new AppError(
         'invalid_state',
-        `${TABLES[kind].the} "${target.name}" is archived: it takes no new people. Restore it first, or choose another`,
-        { field: parsed.id !== undefined ? t.idField : 'name', [t.idField]: target.id },
+        `${t.the} "${target.name}" is archived: it takes no new people. Restore it first, or choose another`,
+        { field, [t.idField]: target.id },
       );
     }
     const held = await sql<{ one: number }>`
       SELECT 1 AS one FROM ${sql.table(t.members)}
        WHERE campaign_id = ${campaignId} AND ${sql.ref(t.id)} = ${target.id} AND person_id = ${personId}`.execute(tx);
     if (held.rows.length > 0) {
-      throw conflict(`this person is already on ${TABLES[kind].the} "${target.name}"`, {
-        field: parsed.id !== undefined ? t.idField : 'name',
-        [t.idField]: target.id,
-      });
+      throw conflict(`this person is already on ${t.the} "${target.name}"`, { field, [t.idField]: target.id });
     }
 
     const [provenance] = await tx
@@ -423,7 +422,7 @@ export async function removePersonFromCollection(
       DELETE FROM ${sql.table(t.members)}
        WHERE campaign_id = ${campaignId} AND ${sql.ref(t.id)} = ${id} AND person_id = ${personId}
       RETURNING 1 AS one`.execute(tx);
-    if (removed.rows.length === 0) throw new AppError('not_found', `this person is not on ${TABLES[kind].the}`);
+    if (removed.rows.length === 0) throw new AppError('not_found', `this person is not on ${t.the}`);
     const now = nowOf(deps);
     await recordMembershipChange(
       tx,

@@ -10,7 +10,7 @@
  * and no digest ever becomes a JavaScript string.
  *
  * Scope: messages of at most 55 bytes (one padded block) — nearly every identifier. Longer
- * ones are hashed by the caller with `crypto.hash` (see sha256-batch.ts). The module is
+ * ones are hashed by the caller with `crypto.hash` (audience-file-writer.ts). The module is
  * proven against node:crypto in sha256-simd.test.ts (every length 0–55, random bytes and
  * text, the platforms' published check values) and the benchmark re-checks a million
  * digests against Python's hashlib.
@@ -287,46 +287,32 @@ function hashFunction(): number[] {
     c.get(x).i32(s).i32x4ShrU();
     c.xor();
   };
+  /**
+   * 4×4 transpose of 32-bit words from locals src[0..3] into locals out[0..3], each word's bytes
+   * reversed (big-endian ↔ little-endian), through the temporaries T+0..3.
+   */
+  const transpose = (src: readonly number[], out: readonly number[]): void => {
+    for (let k = 0; k < 4; k++)
+      c.get(src[2 * (k >> 1)]!)
+        .get(src[2 * (k >> 1) + 1]!)
+        .shuffle(k % 2 === 0 ? INTERLEAVE_LOW : INTERLEAVE_HIGH)
+        .set(T + k);
+    for (let k = 0; k < 4; k++)
+      c.get(T + (k >> 1))
+        .get(T + (k >> 1) + 2)
+        .shuffle(k % 2 === 0 ? PAIRS_LOW : PAIRS_HIGH)
+        .set(out[k]!);
+  };
+  const LOADED = [V + 0, V + 1, V + 2, V + 3];
   /** Loads four vectors at `base + 16·q + 64·j` (j = lane) and transposes them into locals out[0..3]. */
   const transposeIn = (q: number, out: number[]): void => {
     for (let j = 0; j < 4; j++)
       c.get(BLOCKS)
         .v128Load(64 * j + 16 * q)
         .set(V + j);
-    c.get(V + 0)
-      .get(V + 1)
-      .shuffle(INTERLEAVE_LOW)
-      .set(T + 0);
-    c.get(V + 0)
-      .get(V + 1)
-      .shuffle(INTERLEAVE_HIGH)
-      .set(T + 1);
-    c.get(V + 2)
-      .get(V + 3)
-      .shuffle(INTERLEAVE_LOW)
-      .set(T + 2);
-    c.get(V + 2)
-      .get(V + 3)
-      .shuffle(INTERLEAVE_HIGH)
-      .set(T + 3);
-    c.get(T + 0)
-      .get(T + 2)
-      .shuffle(PAIRS_LOW)
-      .set(out[0]!);
-    c.get(T + 0)
-      .get(T + 2)
-      .shuffle(PAIRS_HIGH)
-      .set(out[1]!);
-    c.get(T + 1)
-      .get(T + 3)
-      .shuffle(PAIRS_LOW)
-      .set(out[2]!);
-    c.get(T + 1)
-      .get(T + 3)
-      .shuffle(PAIRS_HIGH)
-      .set(out[3]!);
+    transpose(LOADED, out);
   };
-  /** Pushes the 32 hex characters of the 16 bytes in local x: leaves two v128 stores' worth via callback. */
+  /** Stores the 32 hex characters of the 16 bytes in local x at dests[destLane] + destOffset. */
   const storeHex = (x: number, destLane: number, destOffset: number): void => {
     // hi nibbles → T+0, lo nibbles → T+1 (as characters)
     c.v128Const(HEX_DIGITS);
@@ -395,39 +381,7 @@ function hashFunction(): number[] {
 
   // Digest words 0–3 and 4–7 of each lane: transpose back (byte-swapped to big-endian), hex.
   for (let half = 0; half < 2; half++) {
-    const words = slot.slice(4 * half, 4 * half + 4);
-    c.get(words[0]!)
-      .get(words[1]!)
-      .shuffle(INTERLEAVE_LOW)
-      .set(T + 0);
-    c.get(words[0]!)
-      .get(words[1]!)
-      .shuffle(INTERLEAVE_HIGH)
-      .set(T + 1);
-    c.get(words[2]!)
-      .get(words[3]!)
-      .shuffle(INTERLEAVE_LOW)
-      .set(T + 2);
-    c.get(words[2]!)
-      .get(words[3]!)
-      .shuffle(INTERLEAVE_HIGH)
-      .set(T + 3);
-    c.get(T + 0)
-      .get(T + 2)
-      .shuffle(PAIRS_LOW)
-      .set(V + 0);
-    c.get(T + 0)
-      .get(T + 2)
-      .shuffle(PAIRS_HIGH)
-      .set(V + 1);
-    c.get(T + 1)
-      .get(T + 3)
-      .shuffle(PAIRS_LOW)
-      .set(V + 2);
-    c.get(T + 1)
-      .get(T + 3)
-      .shuffle(PAIRS_HIGH)
-      .set(V + 3);
+    transpose(slot.slice(4 * half, 4 * half + 4), LOADED);
     for (let lane = 0; lane < 4; lane++) storeHex(V + lane, lane, 32 * half);
   }
 

@@ -36,6 +36,8 @@ import {
   type NoticeListMatchingPlatform,
   type NoticeSection,
   type NoticeSectionId,
+  type SectionTranslationState,
+  type TranslationStatus,
 } from '../shared/privacy-notice.js';
 import { PLATFORMS as POLICY_PLATFORMS, type PlatformId } from './rules/platforms.js';
 
@@ -1053,15 +1055,6 @@ export interface SectionTranslation {
   heading: string;
   body: string;
   sourceSha256: string;
-}
-
-export type TranslationStatus = 'translated' | 'missing' | 'outdated' | 'links_missing';
-
-export interface SectionTranslationState {
-  sectionId: NoticeSectionId;
-  status: TranslationStatus;
-  /** Links of the English section the Welsh text leaves out (status links_missing). */
-  missingLinks: string[];
 }
 
 export interface WelshNotice {

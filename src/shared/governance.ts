@@ -56,9 +56,6 @@ export const CAPABILITY_LABELS: Record<CapabilityKind, string> = {
 export const JOINT_CONTROLLER_SCOPES = ['custom_audiences', 'lookalikes', 'pixels_plugins', 'page_insights'] as const;
 export type JointControllerScope = (typeof JOINT_CONTROLLER_SCOPES)[number];
 
-export const isJointControllerScope = (value: string): value is JointControllerScope =>
-  (JOINT_CONTROLLER_SCOPES as readonly string[]).includes(value);
-
 /** The platforms Canvass has presets for, and "other" for any platform without one. */
 export const PLATFORMS = ['meta', 'google', 'x', 'snap', 'linkedin', 'tiktok', 'other'] as const;
 export type Platform = (typeof PLATFORMS)[number];

@@ -297,6 +297,10 @@ export const JOB_STATUS_LABELS: Record<JobStatus, string> = {
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
+export function isLawfulBasis(value: string): value is LawfulBasis {
+  return (LAWFUL_BASES as readonly string[]).includes(value);
+}
+
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }

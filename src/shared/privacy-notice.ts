@@ -1,3 +1,5 @@
+import type { Finding } from './views.js';
+
 /**
  * The privacy notice (issue 4): the shape of a composed notice, its sections, languages and
  * the ways a notice is given to a person. Pure TypeScript with no imports beyond src/shared,
@@ -143,4 +145,88 @@ export interface NoticeDeliveryView {
   deliveredAt: string;
   recordedAt: string;
   note: string | null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Welsh texts and the DPO's view (the API's answers, read by the server and the dashboard)
+// ---------------------------------------------------------------------------------------
+
+export type TranslationStatus = 'translated' | 'missing' | 'outdated' | 'links_missing';
+
+export interface SectionTranslationState {
+  sectionId: NoticeSectionId;
+  status: TranslationStatus;
+  /** Links of the English section the Welsh text leaves out (status links_missing). */
+  missingLinks: string[];
+}
+
+export interface NoticeUrls {
+  /** The current notice, as accessible printable HTML (add ?lang=cy for Welsh). */
+  notice: string;
+  welsh: string;
+  json: string;
+  versions: string;
+}
+
+export interface StoredVersion extends NoticeVersionSummary {
+  document: NoticeDocument;
+}
+
+/** One entry of the history: a version number with the languages it was published in. */
+export interface NoticeHistoryEntry {
+  version: number;
+  publishedAt: string;
+  languages: NoticeVersionSummary[];
+}
+
+export interface NoticeSettingsView {
+  objectionUrl: string | null;
+  privacyEmail: string | null;
+  complaintUrl: string | null;
+  updatedAt: string | null;
+}
+
+export interface SectionForTranslation {
+  id: NoticeSectionId;
+  heading: string;
+  /** The English as editable plain text (links as their addresses). */
+  text: string;
+  sha256: string;
+}
+
+export interface NoticeOverview {
+  urls: NoticeUrls;
+  settings: NoticeSettingsView;
+  preview: {
+    document: NoticeDocument;
+    sha256: string;
+    /** Whether publishing now would make a new version. */
+    changed: boolean;
+    outcome: 'allow' | 'warn' | 'require' | 'refuse';
+    findings: Finding[];
+    sections: SectionForTranslation[];
+    welsh: SectionTranslationState[];
+  };
+  published: {
+    en: StoredVersion | null;
+    /** The Welsh of the current English version, if published. */
+    cy: StoredVersion | null;
+    sections: SectionForTranslation[];
+    welsh: SectionTranslationState[];
+  };
+  translations: { sectionId: string; heading: string; body: string; sourceSha256: string; updatedAt: string }[];
+  history: NoticeHistoryEntry[];
+}
+
+export interface PublishResult {
+  /** The current version number after publishing. */
+  version: number;
+  english: NoticeVersionSummary;
+  welsh: NoticeVersionSummary | null;
+  /** What this call published: empty when nothing had changed. */
+  created: NoticeVersionSummary[];
+  /** Sections the Welsh notice still lacks (empty when it is published). */
+  welshMissing: SectionTranslationState[];
+  warnings: Finding[];
+  urls: NoticeUrls;
 }

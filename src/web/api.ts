@@ -410,7 +410,7 @@ export async function request<T>(method: Method, path: string, body?: unknown, r
 }
 
 const enc = encodeURIComponent;
-const campaignPath = (campaignId: string): string => `/api/campaigns/${enc(campaignId)}`;
+export const campaignPath = (campaignId: string): string => `/api/campaigns/${enc(campaignId)}`;
 
 export const api = {
   setupStatus: () => request<{ needed: boolean }>('GET', '/api/setup'),

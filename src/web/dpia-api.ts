@@ -2,7 +2,7 @@
  * The DPIA endpoints (docs/api-contract.md, DPIAs), for the DPIA pages only: kept out of
  * api.ts so that they travel in the DPIA pages' chunk, not the entry chunk.
  */
-import { request } from './api.js';
+import { campaignPath, request } from './api.js';
 import type {
   ActivityDescription,
   DpiaActionView,
@@ -35,7 +35,7 @@ export interface ActionInput {
   dueDate: string;
 }
 
-const base = (campaignId: string): string => `/api/campaigns/${encodeURIComponent(campaignId)}`;
+const base = campaignPath;
 const dpiaPath = (campaignId: string, dpiaId: string): string =>
   `${base(campaignId)}/dpias/${encodeURIComponent(dpiaId)}`;
 

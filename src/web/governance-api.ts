@@ -2,7 +2,7 @@
  * The governance endpoints (docs/api-contract.md, "Governance records"), for the governance
  * pages only: kept out of api.ts so that they travel in those pages' chunks.
  */
-import { request } from './api.js';
+import { campaignPath, request } from './api.js';
 import type {
   ActivityRecord,
   ActivityStatus,
@@ -16,7 +16,7 @@ import type {
 } from '../shared/governance.js';
 
 const enc = encodeURIComponent;
-const base = (campaignId: string): string => `/api/campaigns/${enc(campaignId)}`;
+const base = campaignPath;
 
 export type ActivityInput = Partial<ActivityRecord> & { name: string; status?: 'draft' | 'active' };
 export type ProcessorInput = Partial<ProcessorRecord> & { name: string };

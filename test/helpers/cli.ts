@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 /**
  * Running the CLI in-process: main() with captured stdout and stderr, an empty stdin and no
  * environment, against the given database.
@@ -26,4 +27,11 @@ export async function runCli(db: Database, argv: string[]): Promise<CliResult> {
   const stderr = new Capture();
   const code = await main(argv, { stdout, stderr, db, env: {}, stdin: Readable.from([]) });
   return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** The one JSON document a `--json` command printed (fails the test if it printed more lines). */
+export function jsonOutput(text: string): Record<string, unknown> {
+  const lines = text.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0]!) as Record<string, unknown>;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addDpiaAction, createDpia, updateDpia } from '../../src/app/dpias.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, type CliResult, jsonOutput } from '../helpers/cli.js';
 import { stepsOneToSix, SUPPORTER_AUDIENCE } from '../helpers/dpia.js';
 import { makeCampaign } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/people.js';
@@ -18,11 +18,7 @@ const run = (argv: string[]): Promise<CliResult> => runCli(ctx.t.db, argv);
 const dir = mkdtempSync(join(tmpdir(), 'canvass-dpia-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const json = (text: string): Record<string, unknown> => {
-  const lines = text.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  return JSON.parse(lines[0]!) as Record<string, unknown>;
-};
+const json = jsonOutput;
 type ScreeningJson = {
   screening: { result: { required: boolean; reasons: { trigger: string }[] }; facts: Record<string, unknown> };
 };

@@ -11,7 +11,7 @@ import { createJointControllerArrangement } from '../../src/app/joint-controller
 import { createProcessingActivity } from '../../src/app/processing-activities.js';
 import { createProcessor } from '../../src/app/processors.js';
 import { ART28_TERMS } from '../../src/domain/governance.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, type CliResult, jsonOutput } from '../helpers/cli.js';
 import { makeCampaign, makeUser, type TestCampaign } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/people.js';
 
@@ -21,11 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (argv: string[]): Promise<CliResult> => runCli(ctx.t.db, argv);
 
-const json = (text: string): Record<string, unknown> => {
-  const lines = text.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  return JSON.parse(lines[0]!) as Record<string, unknown>;
-};
+const json = jsonOutput;
 
 async function campaignWithRecords(): Promise<TestCampaign> {
   const tc = await makeCampaign(ctx.deps);

@@ -3,7 +3,7 @@
  * against this file's own database.
  */
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, type CliResult, jsonOutput } from '../helpers/cli.js';
 import { makeCampaign } from '../helpers/factories.js';
 import { insertSource, makePerson, useTestDatabase } from '../helpers/people.js';
 
@@ -11,11 +11,7 @@ const ctx = useTestDatabase();
 
 const run = (argv: string[]): Promise<CliResult> => runCli(ctx.t.db, argv);
 
-const json = (text: string): Record<string, unknown> => {
-  const lines = text.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  return JSON.parse(lines[0]!) as Record<string, unknown>;
-};
+const json = jsonOutput;
 
 describe('people CLI', () => {
   it('finds people, records an objection by email, and erases with --yes, saying the entries were kept', async () => {

@@ -3,7 +3,7 @@
  * this file's own database.
  */
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, type CliResult, jsonOutput } from '../helpers/cli.js';
 import { addMember, makeCampaign } from '../helpers/factories.js';
 import { insertSource, useTestDatabase } from '../helpers/people.js';
 import { insertActivity, insertArrangement, META_ESSENCE, OBJECTION_URL } from '../helpers/privacy-notice.js';
@@ -12,11 +12,7 @@ import { updatePrivacyNoticeSettings } from '../../src/app/privacy-notice.js';
 const ctx = useTestDatabase();
 const run = (argv: string[]): Promise<CliResult> => runCli(ctx.t.db, argv);
 
-const json = (text: string): Record<string, unknown> => {
-  const lines = text.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  return JSON.parse(lines[0]!) as Record<string, unknown>;
-};
+const json = jsonOutput;
 
 describe('notice CLI', () => {
   it('previews, publishes (once per change) and shows the notice; refuses a role that may not publish', async () => {

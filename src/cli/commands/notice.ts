@@ -6,15 +6,15 @@
  */
 import type { Command } from 'commander';
 import type { AppDeps } from '../../app/context.js';
-import {
-  getPrivacyNoticeOverview,
-  getPrivacyNoticeVersion,
-  publishPrivacyNotice,
-  type PublishResult,
-} from '../../app/privacy-notice.js';
+import { getPrivacyNoticeOverview, getPrivacyNoticeVersion, publishPrivacyNotice } from '../../app/privacy-notice.js';
 import { sessionView } from '../../app/sessions.js';
 import { invalid } from '../../domain/errors.js';
-import { describeUntranslated, type NoticeDocument, type NoticeInline } from '../../domain/privacy-notice.js';
+import {
+  describeUntranslated,
+  type NoticeDocument,
+  type NoticeInline,
+  type PublishResult,
+} from '../../domain/privacy-notice.js';
 import { accountByEmail, begin, campaignIdOf, withJsonOption, type CommandContext } from '../command.js';
 import { withRuntime } from '../runtime.js';
 

@@ -107,6 +107,25 @@ export const CAPABILITY_DESCRIPTIONS: Record<Capability, string> = {
 
 export const CAPABILITIES = Object.keys(CAPABILITY_DESCRIPTIONS) as Capability[];
 
+/**
+ * The capabilities that process a batch of people, each carrying the people it reaches
+ * (PeopleFacts): profiling, audience uploads and lookalike seeds, messages, calls and addressed
+ * post. The rules on who may be reached (consent evidence, objections, suppressions, the
+ * electoral register's purposes) are checked on all of them.
+ */
+export const PEOPLE_CAPABILITIES = [
+  'profiling.run',
+  'audience.build',
+  'audience.lookalike_seed',
+  'message.email',
+  'message.sms',
+  'message.social_dm',
+  'message.voicemail',
+  'call.live',
+  'call.automated',
+  'post.addressed',
+] as const satisfies readonly CapabilitiesFor<PeopleFacts>[];
+
 /** An action a capability asks the engine to decide: which capability, and its facts. */
 export type ActionOf<K extends Capability> = { capability: K; facts: CapabilityFacts[K] };
 export type Action = { [K in Capability]: ActionOf<K> }[Capability];

@@ -4,7 +4,7 @@
  * recognised legitimate interest, and consent relied on has its evidence.
  */
 import type { SourceType } from '../../shared/labels.js';
-import { applies, type RuleBinding } from './capabilities.js';
+import { applies, PEOPLE_CAPABILITIES, type RuleBinding } from './capabilities.js';
 import { RULE_CATALOGUE } from './catalogue.js';
 import {
   consentsFor,
@@ -216,31 +216,8 @@ const PURPOSE_CAPABILITIES = [
   'data.reuse',
   'activity.activate',
   'collection.open',
-  'profiling.run',
-  'audience.build',
-  'audience.lookalike_seed',
-  'message.email',
-  'message.sms',
-  'message.social_dm',
-  'message.voicemail',
-  'call.live',
-  'call.automated',
-  'post.addressed',
+  ...PEOPLE_CAPABILITIES,
   'processor.share',
-] as const;
-
-/** Capabilities that reach people with a channel: consent evidence is checked per person. */
-const PEOPLE_CAPABILITIES = [
-  'profiling.run',
-  'audience.build',
-  'audience.lookalike_seed',
-  'message.email',
-  'message.sms',
-  'message.social_dm',
-  'message.voicemail',
-  'call.live',
-  'call.automated',
-  'post.addressed',
 ] as const;
 
 export const LAWFUL_BASIS_RULES: readonly RuleBinding[] = [

@@ -4,7 +4,7 @@
  * included; an objection to it is absolute and covers profiling for it, audience uploads and
  * lookalike seeds (ICO guidance). An objector is suppressed, not deleted.
  */
-import { applies, type RuleBinding } from './capabilities.js';
+import { applies, PEOPLE_CAPABILITIES, type RuleBinding } from './capabilities.js';
 import { RULE_CATALOGUE } from './catalogue.js';
 import { agree, capitalize, countOf, listOf, type PeopleFacts, type SubjectFacts } from './facts.js';
 import { platformLabel, type PlatformId } from './platforms.js';
@@ -129,29 +129,12 @@ export const postToObjectors: Rule<PostFacts> = {
 };
 
 export const MARKETING_RULES: readonly RuleBinding[] = [
-  applies(objectionAbsolute, [
-    'profiling.run',
-    'audience.build',
-    'audience.lookalike_seed',
-    'message.email',
-    'message.sms',
-    'message.social_dm',
-    'message.voicemail',
-    'call.live',
-    'call.automated',
-  ]),
-  applies(batchScreenedForSuppressions, [
-    'profiling.run',
-    'audience.build',
-    'audience.lookalike_seed',
-    'message.email',
-    'message.sms',
-    'message.social_dm',
-    'message.voicemail',
-    'call.live',
-    'call.automated',
-    'post.addressed',
-  ]),
+  // Addressed post to objectors has a rule of its own (postToObjectors, below).
+  applies(
+    objectionAbsolute,
+    PEOPLE_CAPABILITIES.filter((c) => c !== 'post.addressed'),
+  ),
+  applies(batchScreenedForSuppressions, PEOPLE_CAPABILITIES),
   applies(objectionKeptAsSuppression, ['objection.record']),
   applies(removeFromLiveAudiences, ['objection.record']),
   applies(postToObjectors, ['post.addressed']),

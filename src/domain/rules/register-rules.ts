@@ -5,7 +5,7 @@
  * (ER-FULL-REGISTER-ENTITLED, import-rules.ts); here, what it may be used for.
  */
 import type { SourceType } from '../../shared/labels.js';
-import { applies, type RuleBinding } from './capabilities.js';
+import { applies, PEOPLE_CAPABILITIES, type RuleBinding } from './capabilities.js';
 import { RULE_CATALOGUE } from './catalogue.js';
 import { countOf, type PeopleFacts, type PurposeFacts, type PurposeCategory } from './facts.js';
 import type { DataReuseFacts } from './lawful-basis-rules.js';
@@ -52,16 +52,5 @@ export const registerPurposeForPeople: Rule<PurposeFacts & PeopleFacts> = {
 
 export const REGISTER_RULES: readonly RuleBinding[] = [
   applies(registerPurposeForReuse, ['data.reuse']),
-  applies(registerPurposeForPeople, [
-    'profiling.run',
-    'audience.build',
-    'audience.lookalike_seed',
-    'message.email',
-    'message.sms',
-    'message.social_dm',
-    'message.voicemail',
-    'call.live',
-    'call.automated',
-    'post.addressed',
-  ]),
+  applies(registerPurposeForPeople, PEOPLE_CAPABILITIES),
 ];

@@ -21,7 +21,7 @@ import {
 import { ErrorNotice, Loading, Page } from '../components/page.js';
 import { FindingsList } from '../components/people-ui.js';
 import { SourceBasis, SourceSelect, useCurrentSources } from '../components/source-choice.js';
-import { LAWFUL_BASES, LAWFUL_BASIS_LABELS, type LawfulBasis } from '../../shared/labels.js';
+import { isLawfulBasis, LAWFUL_BASES, LAWFUL_BASIS_LABELS } from '../../shared/labels.js';
 
 const FIELDS = [
   'sourceId',
@@ -34,8 +34,6 @@ const FIELDS = [
   'town',
   'postcode',
 ] as const;
-
-const isLawfulBasis = (value: string): value is LawfulBasis => (LAWFUL_BASES as readonly string[]).includes(value);
 
 /** A manual-entry source made on the spot, for members who manage sources. */
 function QuickSourceForm({ onCreated }: { onCreated(sourceId: string): Promise<void> }): ReactNode {

@@ -12,18 +12,16 @@ import { FindingsList } from '../components/people-ui.js';
 import { TableRegion } from '../components/table-region.js';
 import { describeError } from '../api.js';
 import { formatDate, formatDateTime, sentence } from '../format.js';
-import {
-  noticeApi,
-  type NoticeOverview,
-  type SectionForTranslation,
-  type SectionTranslationState,
-} from '../privacy-notice-api.js';
+import { noticeApi } from '../privacy-notice-api.js';
 import { useLoad } from '../use-load.js';
 import {
   NOTICE_SECTION_LABELS,
   type NoticeBlock,
   type NoticeDocument,
   type NoticeInline,
+  type NoticeOverview,
+  type SectionForTranslation,
+  type SectionTranslationState,
 } from '../../shared/privacy-notice.js';
 
 function Runs({ runs }: { runs: readonly NoticeInline[] }): ReactNode {

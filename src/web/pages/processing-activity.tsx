@@ -52,9 +52,9 @@ import {
   SPECIAL_CATEGORY_LABELS,
   type LawfulBasis,
   type SpecialCategory,
+  isLawfulBasis,
 } from '../../shared/labels.js';
 
-const isBasis = (v: string): v is LawfulBasis => (LAWFUL_BASES as readonly string[]).includes(v);
 const isCapability = (v: string): v is CapabilityKind => (CAPABILITY_KINDS as readonly string[]).includes(v);
 const isCondition = (v: string): v is Art9Condition => (ART9_CONDITIONS as readonly string[]).includes(v);
 const isCategory = (v: string): v is SpecialCategory => (SPECIAL_CATEGORIES as readonly string[]).includes(v);
@@ -229,7 +229,7 @@ function ActivityForm({
       name,
       description: textOf(data, 'description'),
       purposes: linesOf(textOf(data, 'purposes')),
-      lawfulBasis: isBasis(basis) ? basis : null,
+      lawfulBasis: isLawfulBasis(basis) ? basis : null,
       lawfulBasisNote: orNull(textOf(data, 'lawfulBasisNote')),
       legitimateInterestsAssessment:
         basis === 'legitimate_interests'
@@ -323,7 +323,7 @@ function ActivityForm({
             ...LAWFUL_BASES.map((b) => ({ value: b, label: LAWFUL_BASIS_LABELS[b] })),
           ]}
           defaultValue={basis}
-          onChange={(v) => setBasis(isBasis(v) ? v : '')}
+          onChange={(v) => setBasis(isLawfulBasis(v) ? v : '')}
         />
         <TextAreaField
           form={form}

@@ -28,14 +28,12 @@ import {
   SOURCE_TYPES,
   SOURCE_TYPE_LABELS,
   THIRD_PARTY_SOURCE_TYPES,
-  type LawfulBasis,
   type SourceType,
+  isLawfulBasis,
 } from '../../shared/labels.js';
 
 const REUSED_TYPES: readonly SourceType[] = ['petition', 'survey', 'casework'];
 const isSourceType = (value: string): value is SourceType => (SOURCE_TYPES as readonly string[]).includes(value);
-const isLawfulBasis = (value: string): value is LawfulBasis => (LAWFUL_BASES as readonly string[]).includes(value);
-
 /** The due-diligence fields, in the order of the record; the yes/no ones are radios. */
 const DD_KEYS = [
   'supplierName',

@@ -16,10 +16,7 @@ import { useLoad } from '../use-load.js';
 
 type Item = TagView & { description?: string };
 
-const WORDS = {
-  tag: { one: 'tag', Title: 'Tags', filter: 'tag' },
-  list: { one: 'list', Title: 'Lists', filter: 'list' },
-} as const;
+const TITLES = { tag: 'Tags', list: 'Lists' } as const;
 
 interface Handlers {
   onDone(message: string): Promise<void>;
@@ -117,7 +114,8 @@ function Row({ kind, item, onDone, onError }: { kind: CollectionKind; item: Item
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const manage = can('tags.manage');
-  const peopleLink = `/c/${campaign.id}/people?${new URLSearchParams({ [WORDS[kind].filter]: item.name }).toString()}`;
+  // The people search filters by `?tag=` or `?list=` and the name.
+  const peopleLink = `/c/${campaign.id}/people?${new URLSearchParams({ [kind]: item.name }).toString()}`;
 
   const act = async (action: () => Promise<unknown>, message: string): Promise<void> => {
     setBusy(true);
@@ -223,7 +221,7 @@ function Row({ kind, item, onDone, onError }: { kind: CollectionKind; item: Item
 
 function Collection({ kind, onDone, onError }: { kind: CollectionKind } & Handlers): ReactNode {
   const { campaign, can } = useCampaign();
-  const words = WORDS[kind];
+  const title = TITLES[kind];
   const { data, error, load } = useLoad<Item[]>(
     async () => (kind === 'tag' ? (await api.tags(campaign.id)).tags : (await api.lists(campaign.id)).lists),
     [campaign.id, kind],
@@ -235,7 +233,7 @@ function Collection({ kind, onDone, onError }: { kind: CollectionKind } & Handle
   const headingId = `${kind}s-heading`;
   return (
     <section className="section" aria-labelledby={headingId}>
-      <h2 id={headingId}>{words.Title}</h2>
+      <h2 id={headingId}>{title}</h2>
       <ListState items={data} error={error} what={`${kind}s`} empty={`No ${kind}s yet.`}>
         <p>
           {kind === 'tag'
@@ -244,10 +242,10 @@ function Collection({ kind, onDone, onError }: { kind: CollectionKind } & Handle
         </p>
       </ListState>
       {data && data.length > 0 ? (
-        <TableRegion label={`${words.Title} table`}>
+        <TableRegion label={`${title} table`}>
           <table className="table">
             <caption className="visually-hidden">
-              {words.Title}, with the number of people on each ({plural(data.length, kind)})
+              {title}, with the number of people on each ({plural(data.length, kind)})
             </caption>
             <thead>
               <tr>
@@ -269,7 +267,7 @@ function Collection({ kind, onDone, onError }: { kind: CollectionKind } & Handle
       ) : null}
       {can('people.write') ? (
         <div className="panel">
-          <h3>Create {words.one === 'tag' ? 'a tag' : 'a list'}</h3>
+          <h3>Create {kind === 'tag' ? 'a tag' : 'a list'}</h3>
           <CreateForm kind={kind} onDone={done} />
         </div>
       ) : null}
