@@ -59,7 +59,8 @@ import {
   type ScreeningResult,
 } from '../domain/dpia.js';
 import { AppError, conflict, notFound, type FieldIssue } from '../domain/errors.js';
-import { decideDpiaApproval, decideDpiaCover } from '../domain/rules/dpia-rules.js';
+import { decideDpiaCover } from '../domain/rules/dpia-rules.js';
+import { decideAction } from '../domain/rules/engine.js';
 import { proceeds, type Decision, type Finding } from '../domain/rules/rule.js';
 import { appendAuditEvent } from './audit.js';
 import { actorOf, authorize, nowOf, type AppDeps, type Principal } from './context.js';
@@ -145,7 +146,10 @@ function presentVersion(row: VersionRow, today: string): DpiaVersionView {
     riskMap: riskMap(content.risks),
     // A decided version is judged as it stood when it was decided (its review date was then in the future).
     completeness: stepCompleteness(content, screening, row.decided_at ? todayOf(new Date(row.decided_at)) : today),
-    approvalFindings: decideDpiaApproval({ residualHigh: highs, icoConsultation: content.icoConsultation }).findings,
+    approvalFindings: decideAction({
+      capability: 'dpia.approve',
+      facts: { residualHigh: highs, icoConsultation: content.icoConsultation },
+    }).findings,
     editable: isEditable(status),
     expired: status === 'approved' && isExpired(row.review_date, today),
     createdAt: iso(row.created_at),
@@ -794,7 +798,10 @@ export async function approveDpia(
     const issues = issuesOfSteps(stepCompleteness(content, latest.screening as Screening, todayOf(now)), 7);
     if (issues.length > 0) throw incomplete('the DPIA cannot be approved yet', issues);
     const highs = residualHighRisks(content.risks);
-    const decision = decideDpiaApproval({ residualHigh: highs, icoConsultation: content.icoConsultation });
+    const decision = decideAction({
+      capability: 'dpia.approve',
+      facts: { residualHigh: highs, icoConsultation: content.icoConsultation },
+    });
     if (!proceeds(decision)) {
       await appendAuditEvent(
         tx,

@@ -18,8 +18,17 @@ import {
   presentProcessor,
 } from './governance-records.js';
 
-/** Rules decided on the activity itself; the others are fixed on the processor or arrangement. */
-const ACTIVITY_RULES = new Set(['ROPA-COMPLETE', 'SCD-P22-ELIGIBLE', 'ONL-JOINT-CONTROLLER']);
+/**
+ * Rules whose findings are fixed on the arrangement or the processor (listed there, once each),
+ * and transfers (listed on their own); every other finding of activation is fixed on the activity.
+ */
+const FIXED_ELSEWHERE = new Set([
+  'ONL-ARRANGEMENT-GAPS',
+  'ONL-PLATFORM-ELIGIBILITY',
+  'CTRL-ART28-CONTRACT',
+  'CTRL-SEGREGATION',
+  'XFER-MECHANISM',
+]);
 
 const blocks = (f: Finding): boolean => f.outcome === 'refuse' || f.outcome === 'require';
 
@@ -54,7 +63,7 @@ export async function governanceOutstanding(tx: Tx, campaignId: string, now: Dat
 
   for (const activity of graph.activities.values()) {
     if (activity.status === 'retired') continue;
-    const own = decideActivityFields(activity, graph).findings.filter((f) => ACTIVITY_RULES.has(f.ruleId));
+    const own = decideActivityFields(activity, graph).findings.filter((f) => !FIXED_ELSEWHERE.has(f.ruleId));
     const blocking = own.filter(blocks);
     const link = `${base}/record-of-processing/${activity.id}`;
     if (blocking.length > 0) {

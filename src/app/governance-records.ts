@@ -24,7 +24,7 @@ import {
   mergeArt28Terms,
   type Art28Terms,
   type CapabilityKind,
-  type ControllerFacts,
+  type ControllerRecord,
   type JointControllerArrangement,
   type JointControllerScope,
   type LegitimateInterestsAssessment,
@@ -38,7 +38,8 @@ import {
   type Transfer,
 } from '../domain/governance.js';
 import { PLATFORM_PRESETS_VERSION, presetOf, scopeEligibility } from '../domain/platforms.js';
-import { decideActivity, decideArrangement, decideProcessor } from '../domain/rules/governance-rules.js';
+import { decideAction } from '../domain/rules/engine.js';
+import { activityActivateFacts, decideArrangement, decideProcessor } from '../domain/rules/governance-rules.js';
 import type { Decision, Finding } from '../domain/rules/rule.js';
 import type { LawfulBasis } from '../shared/labels.js';
 import type {
@@ -171,7 +172,8 @@ export function arrangementOf(row: ArrangementRow): JointControllerArrangement {
 // ---------------------------------------------------------------------------------------
 
 export interface GovernanceGraph {
-  controller: ControllerFacts & { icoRegistrationNumber: string | null };
+  campaignId: string;
+  controller: ControllerRecord & { icoRegistrationNumber: string | null };
   activities: Map<string, ProcessingActivity>;
   processors: Map<string, Processor>;
   arrangements: Map<string, JointControllerArrangement>;
@@ -231,6 +233,7 @@ export async function loadGovernanceGraph(tx: Tx, campaignId: string, today: str
   const byArrangement = grouped(arrangementLinks);
   const byName = <T extends { name: string }>(a: T, b: T): number => a.name.localeCompare(b.name, 'en-GB');
   return {
+    campaignId,
     controller: {
       name: campaign.name,
       postalAddress: campaign.postal_address,
@@ -276,14 +279,21 @@ export async function loadGovernanceGraph(tx: Tx, campaignId: string, today: str
 // Deciding
 // ---------------------------------------------------------------------------------------
 
-/** The activation decision for an activity's fields, on the records of the graph. */
+/**
+ * The activation decision for an activity's fields, on the records of the graph: the rules
+ * engine decides `activity.activate` on the record and the records linked to it.
+ */
 export function decideActivityFields(fields: ActivityFields, graph: GovernanceGraph): Decision {
-  return decideActivity({
-    controller: graph.controller,
-    activity: fields,
-    arrangements: fields.arrangementIds.flatMap((id) => graph.arrangements.get(id) ?? []),
-    processors: fields.processorIds.flatMap((id) => graph.processors.get(id) ?? []),
-    today: graph.today,
+  return decideAction({
+    capability: 'activity.activate',
+    facts: activityActivateFacts({
+      campaignId: graph.campaignId,
+      controllerRecord: graph.controller,
+      activity: fields,
+      linkedArrangements: fields.arrangementIds.flatMap((id) => graph.arrangements.get(id) ?? []),
+      processors: fields.processorIds.flatMap((id) => graph.processors.get(id) ?? []),
+      today: graph.today,
+    }),
   });
 }
 

@@ -45,7 +45,7 @@ import {
   type StoredVersion,
 } from '../domain/privacy-notice.js';
 import { RULE_CATALOGUE } from '../domain/rules/catalogue.js';
-import { decidePrivacyNoticePublication } from '../domain/rules/privacy-notice-rules.js';
+import { decideAction } from '../domain/rules/engine.js';
 import { proceeds, type Finding } from '../domain/rules/rule.js';
 import { appendAuditEvent } from './audit.js';
 import { actorOf, authorize, nowOf, type AppDeps, type Principal } from './context.js';
@@ -423,7 +423,7 @@ function missingPartsFinding(): Finding {
 async function overviewInTx(tx: Tx, deps: AppDeps, campaignId: string, now: Date): Promise<NoticeOverview> {
   const input = await loadNoticeInput(tx, campaignId, deps.settings.publicUrl, now);
   const document = composePrivacyNotice(input);
-  const decision = decidePrivacyNoticePublication(input);
+  const decision = decideAction({ capability: 'notice.publish', facts: input });
   const findings =
     proceeds(decision) && hasMissingParts(document) ? [...decision.findings, missingPartsFinding()] : decision.findings;
   const outcome = findings.some((f) => f.outcome === 'refuse')
@@ -751,7 +751,7 @@ async function publishInTx(
   if (language === 'en') {
     const input = await loadNoticeInput(tx, campaignId, deps.settings.publicUrl, now);
     const document = composePrivacyNotice(input);
-    const decision = decidePrivacyNoticePublication(input);
+    const decision = decideAction({ capability: 'notice.publish', facts: input });
     const refused = !proceeds(decision)
       ? decision.findings
       : hasMissingParts(document)

@@ -312,7 +312,7 @@ export interface ProcessingActivity extends ActivityFields {
 }
 
 /** The controller, as Art 30(1)(a) needs it (from the campaign record). */
-export interface ControllerFacts {
+export interface ControllerRecord {
   name: string;
   postalAddress: string;
   controllerType: string;
@@ -335,7 +335,7 @@ const blank = (value: string | null | undefined): boolean => !value || value.tri
  * policy document (Sch 1 paras 5, 39 and 41, which puts the condition and the document's
  * retention in the record itself).
  */
-export function missingActivityFields(activity: ActivityFields, controller: ControllerFacts): MissingField[] {
+export function missingActivityFields(activity: ActivityFields, controller: ControllerRecord): MissingField[] {
   const missing: MissingField[] = [];
   const need = (field: string, label: string): void => {
     missing.push({ field, label });

@@ -14,90 +14,15 @@ import {
   sectionPlainText,
   sectionSha256,
   translateNotice,
-  type NoticeActivity,
   type NoticeArrangement,
   type NoticeDocument,
   type NoticeInput,
-  type NoticeProcessor,
   type NoticeSectionId,
   type SectionTranslation,
 } from './privacy-notice.js';
-import { decidePrivacyNoticePublication } from './rules/privacy-notice-rules.js';
+import { decideAction } from './rules/engine.js';
 
-// ---------------------------------------------------------------------------------------
-// Fixtures: a campaign whose records are complete, and builders for the variations.
-// ---------------------------------------------------------------------------------------
-
-const META_ESSENCE =
-  'Meta matches the scrambled list with its users and deletes the list after matching; the campaign answers rights requests about the list';
-
-function activity(overrides: Partial<NoticeActivity> = {}): NoticeActivity {
-  return {
-    id: 'act-1',
-    name: 'Supporter updates',
-    description: 'Keeping supporters informed about the campaign.',
-    purposes: ['sending campaign news to supporters'],
-    lawfulBasis: 'public_task',
-    legitimateInterest: null,
-    dataCategories: ['name', 'email address'],
-    specialCategories: [],
-    appropriatePolicyDocument: false,
-    recipients: [],
-    retention: 'Until three months after the election',
-    otherSources: '',
-    transfers: [],
-    capabilities: ['email'],
-    arrangementIds: [],
-    processorIds: [],
-    ...overrides,
-  };
-}
-
-function arrangement(overrides: Partial<NoticeArrangement> = {}): NoticeArrangement {
-  return {
-    id: 'arr-meta-ca',
-    platform: 'meta',
-    platformName: 'Meta',
-    scope: 'custom_audiences',
-    essence: META_ESSENCE,
-    ...overrides,
-  };
-}
-
-function processor(overrides: Partial<NoticeProcessor> = {}): NoticeProcessor {
-  return {
-    id: 'proc-1',
-    name: 'Mailer Ltd',
-    service: 'sending email',
-    hosting: [{ country: 'GB', mechanism: null, recipient: '' }],
-    subProcessors: [],
-    ...overrides,
-  };
-}
-
-function input(overrides: Partial<NoticeInput> = {}): NoticeInput {
-  return {
-    controller: {
-      name: 'Riverside Greens',
-      controllerType: 'registered_party',
-      postalAddress: '1 High Street, Exampletown, EX1 1AA',
-      icoRegistrationNumber: 'ZA123456',
-      dpo: { name: 'Dee Pio', email: 'dpo@riverside.example', phone: null },
-    },
-    contact: { objectionUrl: 'https://riverside.example/object', privacyEmail: null, complaintUrl: null },
-    sources: [{ name: 'Website sign-ups', type: 'web_form', description: '' }],
-    attributes: [],
-    activities: [activity()],
-    arrangements: [],
-    processors: [],
-    links: {
-      notice: 'https://canvass.example/p/c1/privacy-notice',
-      versions: 'https://canvass.example/p/c1/privacy-notice/versions',
-    },
-    asOf: '2026-11-29',
-    ...overrides,
-  };
-}
+import { activity, arrangement, input, META_ESSENCE, processor } from '../../test/helpers/notice-input.js';
 
 /** A campaign with a Meta custom-audience activity (the issue's done-when case). */
 const metaCampaign = (arrangementOverrides: Partial<NoticeArrangement> = {}): NoticeInput =>
@@ -146,7 +71,7 @@ describe('TR-LIST-MATCHING-DISCLOSED: a campaign with a Meta custom-audience act
   });
 
   it('is publishable, and explains list matching with Meta for the audiences feature', () => {
-    expect(decidePrivacyNoticePublication(metaCampaign()).outcome).toBe('allow');
+    expect(decideAction({ capability: 'notice.publish', facts: metaCampaign() }).outcome).toBe('allow');
     expect(explainsListMatching(doc, { platform: 'meta' })).toBe(true);
   });
 });
@@ -636,7 +561,7 @@ describe('publication rules: TR-LIST-MATCHING-DISCLOSED, TR-PROFILING-DISCLOSED,
   ];
 
   it.each(cases)('$name', ({ input: given, ruleId, outcome, mentions }) => {
-    const decision = decidePrivacyNoticePublication(given);
+    const decision = decideAction({ capability: 'notice.publish', facts: given });
     expect(decision.outcome).toBe(outcome);
     if (ruleId === null) {
       expect(decision.findings).toEqual([]);

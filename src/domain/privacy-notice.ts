@@ -873,7 +873,7 @@ const SECTION_ORDER = new Map<NoticeSectionId, number>(NOTICE_SECTION_IDS.map((i
  * The English privacy notice, from the records. Sections follow NOTICE_SECTION_IDS; those with
  * nothing to say (no list matching, no special category data, …) are left out. Anything the
  * records lack is written as a `missing` run, so that a preview shows the gap; the rules
- * (decidePrivacyNoticePublication) refuse to publish a notice with a gap.
+ * (the capability notice.publish) refuse to publish a notice with a gap.
  */
 export function composePrivacyNotice(input: NoticeInput): NoticeDocument {
   const sections = [

@@ -468,7 +468,7 @@ describe('joint-controller arrangements', () => {
       }),
     );
     expect(error.message).toContain('ONL-PLATFORM-ELIGIBILITY');
-    expect(error.message).toMatch(/LinkedIn — custom audiences — LinkedIn: Political ads are banned/);
+    expect(error.message).toMatch(/LinkedIn — custom audiences — LinkedIn does not allow political adverts/);
 
     const later: AppDeps = { ...w.deps, now: () => new Date('2027-07-01T12:00:00Z') };
     const [meta] = (await listJointControllerArrangements(later, w.tc.owner.principal, w.tc.campaign.id)).filter(

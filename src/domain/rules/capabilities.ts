@@ -8,13 +8,16 @@
  * facts the rule reads. To give a capability's rules more facts, extend its facts interface
  * below (e.g. `interface ActivityActivateFacts extends ..., RopaFacts {}`).
  */
+import type { NoticeInput } from '../privacy-notice.js';
 import type { CanvassTaskFacts } from './canvassing-rules.js';
+import type { DpiaCoverFacts, ResidualRiskFacts } from './dpia-rules.js';
 import type { ControllerFacts, PeopleFacts, PurposeFacts, SubjectFacts } from './facts.js';
+import type { ActivityRecordFacts, ArrangementRuleFacts, ProcessorRuleFacts } from './governance-rules.js';
 import type { ImportFacts } from './import-rules.js';
 import type { PublicationFacts } from './imprint-rules.js';
 import type { DataReuseFacts } from './lawful-basis-rules.js';
 import type { ObjectionFacts, PostFacts } from './marketing-rules.js';
-import type { AdFacts, JointControllerFacts, PlatformUseFacts } from './online-rules.js';
+import type { AdFacts, JointControllerFacts, PlannedPlatformUseFacts, PlatformUseFacts } from './online-rules.js';
 import type { CallFacts, MessageFacts, SiteFacts } from './pecr-rules.js';
 import type { ConsentEvidenceDeletionFacts, RetentionFacts } from './retention-rules.js';
 import type { ComplaintFacts, SubjectAccessFacts } from './rights-rules.js';
@@ -26,18 +29,39 @@ import type { Art14ExemptionFacts, AudienceFacts, CollectionFacts, NoticeFacts }
 export interface BatchFacts<S extends SubjectFacts = SubjectFacts>
   extends ControllerFacts, PurposeFacts, PeopleFacts<S> {}
 
-/** A processing activity going live (governance rules — ROPA, DPIA, transfers — extend these facts). */
+/**
+ * A processing activity going live: its record (ROPA, Art 26 arrangements, Art 28 processors,
+ * transfers) and the same record read as any processing is (purpose and basis, special
+ * category data, joint processing, platforms). Built from the record by
+ * `activityActivateFacts` (governance-rules.ts).
+ */
 export interface ActivityActivateFacts
-  extends ControllerFacts, PurposeFacts, SpecialCategoryFacts, Art14ExemptionFacts {}
+  extends
+    ControllerFacts,
+    PurposeFacts,
+    SpecialCategoryFacts,
+    Art14ExemptionFacts,
+    ActivityRecordFacts,
+    JointControllerFacts,
+    PlannedPlatformUseFacts {}
 
-/** Personal data shared with a processor (the governance rules — Art 28, transfers — extend these facts). */
-export interface ProcessorShareFacts extends ControllerFacts, PurposeFacts {}
+/** Personal data shared with a processor: the processors' Art 28 terms and segregation. */
+export interface ProcessorShareFacts extends ControllerFacts, PurposeFacts, ProcessorRuleFacts {}
 
 export interface DataReuseActionFacts extends ControllerFacts, PurposeFacts, DataReuseFacts {}
 export interface CollectionOpenFacts extends ControllerFacts, PurposeFacts, CollectionFacts, SpecialCategoryFacts {}
-export interface ProfilingRunFacts extends BatchFacts, ProfilingFacts, SpecialCategoryFacts, NoticeFacts {}
+export interface ProfilingRunFacts
+  extends BatchFacts, ProfilingFacts, SpecialCategoryFacts, NoticeFacts, DpiaCoverFacts {}
 export interface AudienceBuildFacts
-  extends BatchFacts, AudienceFacts, NoticeFacts, TargetingFacts, JointControllerFacts, PlatformUseFacts {}
+  extends
+    BatchFacts,
+    AudienceFacts,
+    NoticeFacts,
+    TargetingFacts,
+    JointControllerFacts,
+    ArrangementRuleFacts,
+    PlatformUseFacts,
+    DpiaCoverFacts {}
 export interface ElectronicMessageFacts extends BatchFacts, MessageFacts {}
 export interface PublishedMessageFacts extends ElectronicMessageFacts, PublicationFacts {}
 export interface LiveCallFacts extends ControllerFacts, PurposeFacts, CallFacts {}
@@ -72,6 +96,8 @@ export interface CapabilityFacts {
   'retention.check': RetentionFacts;
   'consent_evidence.delete': ConsentEvidenceDeletionFacts;
   'processor.share': ProcessorShareFacts;
+  'dpia.approve': ResidualRiskFacts;
+  'notice.publish': NoticeInput;
 }
 
 export type Capability = keyof CapabilityFacts;
@@ -103,6 +129,8 @@ export const CAPABILITY_DESCRIPTIONS: Record<Capability, string> = {
   'retention.check': 'Check retention at campaign end',
   'consent_evidence.delete': 'Delete consent evidence',
   'processor.share': 'Share personal data with a processor',
+  'dpia.approve': 'Approve a DPIA',
+  'notice.publish': 'Publish a version of the privacy notice',
 };
 
 export const CAPABILITIES = Object.keys(CAPABILITY_DESCRIPTIONS) as Capability[];

@@ -5,15 +5,19 @@ import { describe, expect, it } from 'vitest';
 import type { DpiaCoverView, IcoConsultation } from '../../shared/dpia.js';
 import { screen } from '../dpia.js';
 import { RULE_CATALOGUE } from './catalogue.js';
-import { DPIA_RULES, decideDpiaApproval, decideDpiaCover, type DpiaCoverFacts } from './dpia-rules.js';
+import { DPIA_RULES, decideDpiaCover, type DpiaCoverFacts, type ResidualRiskFacts } from './dpia-rules.js';
+import { decideAction } from './engine.js';
+
+/** DPIA-RESIDUAL-HIGH is checked when a DPIA is approved (the capability dpia.approve). */
+const decideDpiaApproval = (facts: ResidualRiskFacts) => decideAction({ capability: 'dpia.approve', facts });
 
 const required = screen({ activity: { kind: 'custom_audience', platform: 'Meta' } }).result;
 const notRequired = screen({ activity: { kind: 'email_marketing' } }).result;
 
 const cover = (
   state: DpiaCoverView['state'],
-  over: Partial<DpiaCoverFacts['cover']> = {},
-): DpiaCoverFacts['cover'] => ({
+  over: Partial<DpiaCoverFacts['dpia']['cover']> = {},
+): DpiaCoverFacts['dpia']['cover'] => ({
   covered: state === 'approved',
   state,
   version: state === 'none' ? null : 2,
@@ -23,10 +27,10 @@ const cover = (
 
 describe('DPIA-HIGH-RISK', () => {
   it('takes its id, citation and action from the catalogue', () => {
-    expect(DPIA_RULES[0].meta).toBe(RULE_CATALOGUE['DPIA-HIGH-RISK']);
-    expect(DPIA_RULES[0].meta.citation).toMatch(/Art 35/);
+    expect(DPIA_RULES[0]?.rule.meta).toBe(RULE_CATALOGUE['DPIA-HIGH-RISK']);
+    expect(DPIA_RULES[0]?.rule.meta.citation).toMatch(/Art 35/);
   });
-  it.each<[string, DpiaCoverFacts, 'allow' | 'require', RegExp | null]>([
+  it.each<[string, DpiaCoverFacts['dpia'], 'allow' | 'require', RegExp | null]>([
     ['needed, no DPIA', { screening: required, cover: cover('none') }, 'require', /there is no DPIA/],
     [
       'needed, a draft',
@@ -78,8 +82,8 @@ describe('DPIA-RESIDUAL-HIGH', () => {
     advice: null,
   };
   it('takes its id, citation and action from the catalogue', () => {
-    expect(DPIA_RULES[1].meta).toBe(RULE_CATALOGUE['DPIA-RESIDUAL-HIGH']);
-    expect(DPIA_RULES[1].meta.citation).toMatch(/Art 36/);
+    expect(DPIA_RULES[1]?.rule.meta).toBe(RULE_CATALOGUE['DPIA-RESIDUAL-HIGH']);
+    expect(DPIA_RULES[1]?.rule.meta.citation).toMatch(/Art 36/);
   });
   it.each([
     ['no residual high risk', [], null, 'allow', null],

@@ -7,20 +7,23 @@
  */
 import type { DpiaCoverView, IcoConsultation, ScreeningResult } from '../../shared/dpia.js';
 import { RULE_CATALOGUE } from './catalogue.js';
+import { applies, type RuleBinding } from './capabilities.js';
 import { decide, type Decision, type Rule } from './rule.js';
 
 /** Facts for DPIA-HIGH-RISK: what screening found, and the DPIA cover of the activity. */
 export interface DpiaCoverFacts {
-  screening: Pick<ScreeningResult, 'required' | 'reasons'>;
-  cover: Pick<DpiaCoverView, 'covered' | 'state' | 'version' | 'reviewDate'>;
+  dpia: {
+    screening: Pick<ScreeningResult, 'required' | 'reasons'>;
+    cover: Pick<DpiaCoverView, 'covered' | 'state' | 'version' | 'reviewDate'>;
+  };
 }
 
 export const dpiaHighRisk: Rule<DpiaCoverFacts> = {
   meta: RULE_CATALOGUE['DPIA-HIGH-RISK'],
-  evaluate: ({ screening, cover }) => {
+  evaluate: ({ dpia: { screening, cover } }) => {
     if (!screening.required || cover.covered) return null;
     const why = screening.reasons.map((r) => r.title.toLowerCase()).join('; ');
-    const state: Record<Exclude<DpiaCoverFacts['cover']['state'], 'approved'>, string> = {
+    const state: Record<Exclude<DpiaCoverFacts['dpia']['cover']['state'], 'approved'>, string> = {
       none: 'there is no DPIA for it',
       in_progress: `its DPIA (version ${cover.version ?? '?'}) is not approved yet`,
       expired: `its DPIA passed its review date (${cover.reviewDate ?? 'unknown'}) and must be reviewed`,
@@ -79,8 +82,13 @@ export const dpiaResidualHigh: Rule<ResidualRiskFacts> = {
   },
 };
 
-/** The DPIA rules, for the rules engine's registry (each rule takes its own facts). */
-export const DPIA_RULES = [dpiaHighRisk, dpiaResidualHigh] as const;
+/** The DPIA rules, each with the capabilities it is checked on. */
+export const DPIA_RULES: readonly RuleBinding[] = [
+  // The features that need an approved DPIA when screening says so: matching lists with a
+  // platform, seeding lookalikes, and profiling.
+  applies(dpiaHighRisk, ['audience.build', 'audience.lookalike_seed', 'profiling.run']),
+  applies(dpiaResidualHigh, ['dpia.approve']),
+];
 
-export const decideDpiaCover = (facts: DpiaCoverFacts): Decision => decide([dpiaHighRisk], facts);
-export const decideDpiaApproval = (facts: ResidualRiskFacts): Decision => decide([dpiaResidualHigh], facts);
+/** DPIA-HIGH-RISK on its own: screening and cover of one activity (the DPIA pages). */
+export const decideDpiaCover = (dpia: DpiaCoverFacts['dpia']): Decision => decide([dpiaHighRisk], { dpia });

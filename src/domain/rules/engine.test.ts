@@ -4,7 +4,11 @@
  * the rule ids).
  */
 import { describe, expect, it } from 'vitest';
+import { activity as noticeActivity, input as noticeInput } from '../../../test/helpers/notice-input.js';
 import { batch, consent, CONTROLLER, NOW, notice, notices, person, PURPOSE } from '../../../test/helpers/rule-facts.js';
+import { ART28_TERMS, RESPONSIBILITIES, type ActivityFields, type Responsibilities } from '../governance.js';
+import { screen } from '../dpia.js';
+import { activityActivateFacts, type ArrangementFacts, type ProcessorFacts } from './governance-rules.js';
 import type { CapabilityFacts } from './capabilities.js';
 import { RULE_CATALOGUE, type RuleId } from './catalogue.js';
 import {
@@ -57,6 +61,78 @@ const IMPORT: ImportFacts = {
   specialCategoryAttributes: [],
 };
 
+/** Screening of matching a list with a platform (a DPIA is required), and an approved DPIA in force. */
+const DPIA_COVERED = {
+  screening: screen({ activity: { kind: 'custom_audience', platform: 'Meta' } }).result,
+  cover: { covered: true, state: 'approved' as const, version: 2, reviewDate: '2027-06-01' },
+};
+
+const META_ARRANGEMENT: ArrangementFacts = {
+  platform: 'meta',
+  platformName: 'Meta',
+  scope: 'custom_audiences',
+  responsibilities: Object.fromEntries(
+    RESPONSIBILITIES.map((r) => [r, { party: 'campaign', note: '' }]),
+  ) as Responsibilities,
+  essence: 'We and Meta both decide how your details are matched; ask us about it.',
+  eligibilityConfirmation: 'Authorised for social issues, elections or politics, ref 123',
+  reviewDueOn: '2027-05-01',
+};
+
+const PROCESSOR: ProcessorFacts = {
+  name: 'Mailer Ltd',
+  art28Terms: Object.fromEntries(
+    ART28_TERMS.map((t) => [t, { present: true, clause: `clause ${t}` }]),
+  ) as ProcessorFacts['art28Terms'],
+  hosting: [
+    {
+      recipient: '',
+      country: 'GB',
+      mechanism: null,
+      transferRiskAssessment: null,
+      dpfCertificationCheckedOn: null,
+      note: '',
+    },
+  ],
+  subProcessors: [],
+  segregation: 'One database schema per campaign, separate keys.',
+  serviceImprovement: 'none',
+  serviceImprovementNote: null,
+};
+
+const ACTIVITY: ActivityFields = {
+  name: 'Supporter matching on Meta',
+  description: '',
+  purposes: ['Show campaign ads to our supporters on Facebook and Instagram'],
+  lawfulBasis: 'consent',
+  lawfulBasisNote: 'Supporters tick a box to be matched on social media.',
+  legitimateInterestsAssessment: null,
+  dataCategories: ['email address'],
+  specialCategories: [],
+  appropriatePolicyDocument: null,
+  dataSubjects: ['supporters'],
+  sourceIds: [],
+  otherSources: '',
+  recipients: ['Meta (joint controller)'],
+  retention: 'Audience removed 30 days after polling day.',
+  transfers: [],
+  securityMeasures: 'Hashed upload over TLS.',
+  capabilities: ['custom_audiences'],
+  dpiaId: null,
+  arrangementIds: [],
+  processorIds: [],
+};
+
+const activation = (activity: Partial<ActivityFields> = {}): CapabilityFacts['activity.activate'] =>
+  activityActivateFacts({
+    campaignId: CONTROLLER.id,
+    controllerRecord: { name: CONTROLLER.name, postalAddress: '1 High Street', controllerType: 'candidate', dpo: null },
+    activity: { ...ACTIVITY, ...activity },
+    linkedArrangements: [META_ARRANGEMENT],
+    processors: [PROCESSOR],
+    today: NOW.slice(0, 10),
+  });
+
 const audience = (kind: 'list' | 'lookalike_seed'): CapabilityFacts['audience.build'] => {
   const channel = kind === 'list' ? 'social_list_matching' : 'lookalike_seeding';
   return {
@@ -67,6 +143,9 @@ const audience = (kind: 'list' | 'lookalike_seed'): CapabilityFacts['audience.bu
     jointProcessing: [{ platform: 'meta', scope: kind === 'list' ? 'custom_audiences' : 'lookalikes' }],
     arrangements: [{ platform: 'meta', scopes: ['custom_audiences', 'lookalikes'] }],
     platformUse: { platform: 'meta', authorised: true, customerList: true, electionAd: true, ad: null },
+    linkedArrangements: [META_ARRANGEMENT, { ...META_ARRANGEMENT, scope: 'lookalikes' }],
+    today: NOW.slice(0, 10),
+    dpia: DPIA_COVERED,
   };
 };
 
@@ -78,12 +157,7 @@ const ALLOWED: { [K in Capability]: CapabilityFacts[K] } = {
     purpose: PURPOSE,
     reuse: { sourceTypes: ['petition'], compatibilityAssessment: 'Same cause; signers were told' },
   },
-  'activity.activate': {
-    controller: CONTROLLER,
-    purpose: PURPOSE,
-    specialCategory: { processed: [], conditions: [] },
-    art14Exemption: { claimed: false, assessment: null, publicNoticeUrl: null, dpiaApproved: false },
-  },
+  'activity.activate': activation(),
   'collection.open': {
     controller: CONTROLLER,
     purpose: PURPOSE,
@@ -113,6 +187,7 @@ const ALLOWED: { [K in Capability]: CapabilityFacts[K] } = {
     profiling: { inferences: [{ attribute: 'turnout_likelihood', category: null, inputs: ['voted_2024'] }] },
     specialCategory: { processed: [], conditions: [] },
     notices: notices(),
+    dpia: DPIA_COVERED,
   },
   'audience.build': audience('list'),
   'audience.lookalike_seed': audience('lookalike_seed'),
@@ -197,7 +272,9 @@ const ALLOWED: { [K in Capability]: CapabilityFacts[K] } = {
   'complaint.check': { complaint: { receivedAt: '2026-11-20T09:00:00Z', acknowledgedAt: null }, now: NOW },
   'retention.check': { campaign: { closedAt: null, retentionReviewedAt: null }, registerCopies: [], now: NOW },
   'consent_evidence.delete': { evidence: [{ recordId: 'r-1', purpose: 'old', channel: 'email', reliedOnBy: [] }] },
-  'processor.share': { controller: CONTROLLER, purpose: PURPOSE },
+  'processor.share': { controller: CONTROLLER, purpose: PURPOSE, processors: [PROCESSOR] },
+  'dpia.approve': { residualHigh: [], icoConsultation: null },
+  'notice.publish': noticeInput(),
 };
 
 const action = <K extends Capability>(capability: K, facts: CapabilityFacts[K]) => ({ capability, facts });
@@ -237,7 +314,22 @@ describe('the registry', () => {
       ],
     ],
     ['data.reuse', [...PURPOSE_RULES, 'ER-PERMITTED-PURPOSE', 'PURP-COMPATIBLE-REUSE']],
-    ['activity.activate', [...PURPOSE_RULES, 'SCD-ART9-CONDITION', 'SCD-P22-ELIGIBLE', 'TR-DISPROPORTIONATE-EFFORT']],
+    [
+      'activity.activate',
+      [
+        ...PURPOSE_RULES,
+        'SCD-ART9-CONDITION',
+        'SCD-P22-ELIGIBLE',
+        'TR-DISPROPORTIONATE-EFFORT',
+        'ROPA-COMPLETE',
+        'ONL-JOINT-CONTROLLER',
+        'ONL-ARRANGEMENT-GAPS',
+        'ONL-PLATFORM-ELIGIBILITY',
+        'CTRL-ART28-CONTRACT',
+        'CTRL-SEGREGATION',
+        'XFER-MECHANISM',
+      ],
+    ],
     ['collection.open', [...PURPOSE_RULES, 'TR-ART13-AT-COLLECTION', 'SCD-ART9-CONDITION', 'SCD-P22-ELIGIBLE']],
     [
       'profiling.run',
@@ -248,6 +340,7 @@ describe('the registry', () => {
         'SCD-NAME-INFERENCE',
         'SCD-ART9-CONDITION',
         'SCD-P22-ELIGIBLE',
+        'DPIA-HIGH-RISK',
       ],
     ],
     [
@@ -260,6 +353,8 @@ describe('the registry', () => {
         'TR-LIST-MATCHING-DISCLOSED',
         'TR-PROFILING-DISCLOSED',
         'SCD-TARGETING-EXPLICIT-CONSENT',
+        'ONL-ARRANGEMENT-GAPS',
+        'DPIA-HIGH-RISK',
       ],
     ],
     [
@@ -272,6 +367,8 @@ describe('the registry', () => {
         'TR-LIST-MATCHING-DISCLOSED',
         'TR-PROFILING-DISCLOSED',
         'SCD-TARGETING-EXPLICIT-CONSENT',
+        'ONL-ARRANGEMENT-GAPS',
+        'DPIA-HIGH-RISK',
       ],
     ],
     [
@@ -346,10 +443,22 @@ describe('the registry', () => {
     ['complaint.check', ['COMPLAINT-30D']],
     ['retention.check', ['RET-CAMPAIGN-END']],
     ['consent_evidence.delete', ['RET-CONSENT-PROOF']],
-    ['processor.share', PURPOSE_RULES],
+    ['processor.share', [...PURPOSE_RULES, 'CTRL-ART28-CONTRACT', 'CTRL-SEGREGATION']],
+    ['dpia.approve', ['DPIA-RESIDUAL-HIGH']],
+    [
+      'notice.publish',
+      [
+        'TR-ART13-AT-COLLECTION',
+        'TR-LIST-MATCHING-DISCLOSED',
+        'TR-PROFILING-DISCLOSED',
+        'LB-BASIS-RECORDED',
+        'SCD-ART9-CONDITION',
+        'XFER-MECHANISM',
+        'ONL-ARRANGEMENT-GAPS',
+      ],
+    ],
   ];
   it.each(EXPECTED)('%s checks %j', (capability, ids) => {
-    // Other rule files (governance, DPIA) may add more; these must be there.
     expect(idsFor(capability)).toEqual(expect.arrayContaining(ids));
   });
   it('the table covers every capability', () => {
@@ -426,6 +535,64 @@ describe('decideAction', () => {
       action('audience.build', { ...ALLOWED['audience.build'], arrangements: [] }),
     ],
     [
+      'an audience whose Art 26 arrangement leaves rights requests unassigned',
+      'refuse',
+      'ONL-ARRANGEMENT-GAPS',
+      action('audience.build', {
+        ...ALLOWED['audience.build'],
+        linkedArrangements: [
+          {
+            ...META_ARRANGEMENT,
+            responsibilities: { ...META_ARRANGEMENT.responsibilities, rights_requests: { party: null, note: '' } },
+          },
+        ],
+      }),
+    ],
+    [
+      'a lookalike seed whose DPIA expired',
+      'require',
+      'DPIA-HIGH-RISK',
+      action('audience.lookalike_seed', {
+        ...ALLOWED['audience.lookalike_seed'],
+        dpia: { ...DPIA_COVERED, cover: { ...DPIA_COVERED.cover, covered: false, state: 'expired' } },
+      }),
+    ],
+    [
+      'activating a custom-audience activity with no arrangement linked',
+      'refuse',
+      'ONL-JOINT-CONTROLLER',
+      action('activity.activate', { ...activation(), arrangements: [] }),
+    ],
+    [
+      'activating an activity with no retention period',
+      'require',
+      'ROPA-COMPLETE',
+      action('activity.activate', activation({ retention: null })),
+    ],
+    [
+      'sharing data with a processor whose contract lacks Art 28(3) terms',
+      'refuse',
+      'CTRL-ART28-CONTRACT',
+      action('processor.share', {
+        ...ALLOWED['processor.share'],
+        processors: [
+          { ...PROCESSOR, art28Terms: { ...PROCESSOR.art28Terms, security: { present: false, clause: '' } } },
+        ],
+      }),
+    ],
+    [
+      'approving a DPIA with a high residual risk and no ICO consultation',
+      'require',
+      'DPIA-RESIDUAL-HIGH',
+      action('dpia.approve', { residualHigh: [{ label: 'R1', description: 'Exposure' }], icoConsultation: null }),
+    ],
+    [
+      'publishing a notice when an activity has no lawful basis',
+      'require',
+      'LB-BASIS-RECORDED',
+      action('notice.publish', noticeInput({ activities: [noticeActivity({ lawfulBasis: null })] })),
+    ],
+    [
       'a live call list not screened against the TPS',
       'refuse',
       'PECR-R21-TPS',
@@ -487,6 +654,7 @@ describe('decideAction', () => {
       action('processor.share', {
         controller: CONTROLLER,
         purpose: { ...PURPOSE, basis: { kind: 'public_task', necessityNote: null } },
+        processors: [PROCESSOR],
       }),
     ],
   ];

@@ -13,12 +13,15 @@
  */
 import { CANVASSING_RULES } from './canvassing-rules.js';
 import { applies, type ActionOf, type Capability, type CapabilityFacts, type RuleBinding } from './capabilities.js';
+import { DPIA_RULES } from './dpia-rules.js';
+import { GOVERNANCE_RULES } from './governance-rules.js';
 import { IMPORT_RULES } from './import-rules.js';
 import { IMPRINT_RULES } from './imprint-rules.js';
 import { LAWFUL_BASIS_RULES } from './lawful-basis-rules.js';
 import { MARKETING_RULES } from './marketing-rules.js';
 import { ONLINE_RULES } from './online-rules.js';
 import { PECR_RULES } from './pecr-rules.js';
+import { PRIVACY_NOTICE_BINDINGS } from './privacy-notice-rules.js';
 import { REGISTER_RULES } from './register-rules.js';
 import { RETENTION_RULES } from './retention-rules.js';
 import { RIGHTS_RULES } from './rights-rules.js';
@@ -43,6 +46,9 @@ export const ALL_RULES: readonly RuleBinding[] = [
   ...RIGHTS_RULES,
   ...RETENTION_RULES,
   ...CANVASSING_RULES,
+  ...GOVERNANCE_RULES,
+  ...DPIA_RULES,
+  ...PRIVACY_NOTICE_BINDINGS,
 ];
 
 function index(bindings: readonly RuleBinding[]): Map<Capability, Rule<never>[]> {

@@ -13,15 +13,23 @@ import {
   type Responsibilities,
   type Transfer,
 } from '../governance.js';
+import { capabilitiesOf, decideAction, rulesFor } from './engine.js';
 import {
   GOVERNANCE_RULES,
-  decideActivity,
+  activityActivateFacts,
   decideArrangement,
   decideProcessor,
-  type ActivityFacts,
+  type ActivityRecordFacts,
   type ArrangementFacts,
   type ProcessorFacts,
 } from './governance-rules.js';
+
+/** Activation, as the app decides it: the rules engine on the facts of the record. */
+const decideActivity = (record: ActivityRecordFacts) =>
+  decideAction({
+    capability: 'activity.activate',
+    facts: activityActivateFacts({ ...record, campaignId: '00000000-0000-4000-8000-000000000001' }),
+  });
 
 const TODAY = '2026-11-29';
 
@@ -88,30 +96,35 @@ const ACTIVITY: ActivityFields = {
 };
 
 const facts = (
-  over: Omit<Partial<ActivityFacts>, 'activity'> & { activity?: Partial<ActivityFields> } = {},
-): ActivityFacts => ({
-  controller: over.controller ?? {
+  over: Omit<Partial<ActivityRecordFacts>, 'activity'> & { activity?: Partial<ActivityFields> } = {},
+): ActivityRecordFacts => ({
+  controllerRecord: over.controllerRecord ?? {
     name: 'Ann Candidate',
     postalAddress: '1 High Street',
     controllerType: 'candidate',
     dpo: null,
   },
   activity: { ...ACTIVITY, ...over.activity },
-  arrangements: over.arrangements ?? [ARRANGEMENT],
+  linkedArrangements: over.linkedArrangements ?? [ARRANGEMENT],
   processors: over.processors ?? [PROCESSOR],
   today: over.today ?? TODAY,
 });
 
-const finding = (f: ActivityFacts, ruleId: string) => decideActivity(f).findings.find((x) => x.ruleId === ruleId);
+const finding = (f: ActivityRecordFacts, ruleId: string) => decideActivity(f).findings.find((x) => x.ruleId === ruleId);
 
 describe('a complete activity', () => {
   it('passes every governance rule', () => {
     expect(decideActivity(facts())).toEqual({ outcome: 'allow', findings: [] });
   });
 
-  it('takes every rule from the catalogue', () => {
-    expect(new Set(GOVERNANCE_RULES.map((r) => r.meta.id))).toEqual(
-      new Set([
+  it("takes its rules from the catalogue, with the other files' rules on the same record", () => {
+    expect(new Set(GOVERNANCE_RULES.map((b) => b.rule.meta.id))).toEqual(
+      new Set(['ROPA-COMPLETE', 'ONL-ARRANGEMENT-GAPS', 'CTRL-ART28-CONTRACT', 'CTRL-SEGREGATION', 'XFER-MECHANISM']),
+    );
+    for (const b of GOVERNANCE_RULES) expect(capabilitiesOf(b.rule)).toContain('activity.activate');
+    const activation = new Set(rulesFor('activity.activate').map((r) => r.meta.id));
+    expect([...activation]).toEqual(
+      expect.arrayContaining([
         'ROPA-COMPLETE',
         'SCD-P22-ELIGIBLE',
         'ONL-JOINT-CONTROLLER',
@@ -120,6 +133,8 @@ describe('a complete activity', () => {
         'CTRL-ART28-CONTRACT',
         'CTRL-SEGREGATION',
         'XFER-MECHANISM',
+        'LB-BASIS-RECORDED',
+        'SCD-ART9-CONDITION',
       ]),
     );
   });
@@ -216,7 +231,7 @@ describe('ROPA-COMPLETE', () => {
   it('names every missing field of an empty record, and the controller when its address is missing', () => {
     const f = finding(
       facts({
-        controller: { name: 'Ann', postalAddress: '', controllerType: 'candidate', dpo: null },
+        controllerRecord: { name: 'Ann', postalAddress: '', controllerType: 'candidate', dpo: null },
         activity: {
           purposes: [],
           lawfulBasis: null,
@@ -247,7 +262,7 @@ describe('ROPA-COMPLETE', () => {
 
   it('is satisfied by para 22 with its policy document (for a registered party), and by a complete LIA', () => {
     const p22 = facts({
-      controller: { name: 'Party', postalAddress: '1 Road', controllerType: 'registered_party', dpo: null },
+      controllerRecord: { name: 'Party', postalAddress: '1 Road', controllerType: 'registered_party', dpo: null },
       activity: {
         specialCategories: [
           {
@@ -299,17 +314,23 @@ describe('SCD-P22-ELIGIBLE', () => {
     ['non_party_campaigner', 'warn'],
   ] as const)('para 22 relied on by a %s: %s (unconfirmed, so a warning)', (controllerType, outcome) => {
     const f = finding(
-      facts({ controller: { name: 'C', postalAddress: 'A', controllerType, dpo: null }, activity: p22 }),
+      facts({ controllerRecord: { name: 'C', postalAddress: 'A', controllerType, dpo: null }, activity: p22 }),
       'SCD-P22-ELIGIBLE',
     );
     expect(f?.outcome).toBe(outcome);
-    if (outcome) expect(f?.explanation).toMatch(/registered political parties/);
+    if (outcome) expect(f?.explanation).toMatch(/not a registered political party/);
   });
 });
 
 describe('ONL-JOINT-CONTROLLER', () => {
   it.each([
-    ['custom audiences with no arrangement', ['custom_audiences'], [], 'refuse', /custom \(list-based\) audiences/],
+    [
+      'custom audiences with no arrangement',
+      ['custom_audiences'],
+      [],
+      'refuse',
+      /no Art 26 arrangement covers custom audiences/,
+    ],
     [
       'lookalikes with only a custom-audience arrangement',
       ['custom_audiences', 'lookalikes'],
@@ -326,7 +347,10 @@ describe('ONL-JOINT-CONTROLLER', () => {
     ],
     ['email needs no arrangement', ['email'], [], undefined, null],
   ] as const)('%s', (_name, capabilities, arrangements, outcome, explanation) => {
-    const f = finding(facts({ activity: { capabilities: [...capabilities] }, arrangements }), 'ONL-JOINT-CONTROLLER');
+    const f = finding(
+      facts({ activity: { capabilities: [...capabilities] }, linkedArrangements: arrangements }),
+      'ONL-JOINT-CONTROLLER',
+    );
     expect(f?.outcome).toBe(outcome);
     if (explanation) expect(f?.explanation).toMatch(explanation);
   });
@@ -340,7 +364,7 @@ describe('ONL-ARRANGEMENT-GAPS', () => {
   it.each(RESPONSIBILITIES.map((r) => [r, without(r)] as const))(
     '%s unassigned: refused, naming it',
     (r, responsibilities) => {
-      const f = finding(facts({ arrangements: [{ ...ARRANGEMENT, responsibilities }] }), 'ONL-ARRANGEMENT-GAPS');
+      const f = finding(facts({ linkedArrangements: [{ ...ARRANGEMENT, responsibilities }] }), 'ONL-ARRANGEMENT-GAPS');
       expect(f?.outcome).toBe('refuse');
       const label = {
         transparency: 'transparency information',
@@ -367,7 +391,7 @@ describe('ONL-ARRANGEMENT-GAPS', () => {
     ],
     ['no essence for individuals', { essence: '' }, /the essence for individuals \(Art 26\(2\)\)/],
   ])('%s: refused', (_name, over, explanation) => {
-    const f = finding(facts({ arrangements: [{ ...ARRANGEMENT, ...over }] }), 'ONL-ARRANGEMENT-GAPS');
+    const f = finding(facts({ linkedArrangements: [{ ...ARRANGEMENT, ...over }] }), 'ONL-ARRANGEMENT-GAPS');
     expect(f?.outcome).toBe('refuse');
     expect(f?.explanation).toMatch(explanation);
   });
@@ -375,7 +399,7 @@ describe('ONL-ARRANGEMENT-GAPS', () => {
   it('shared with a note is no gap', () => {
     const shared = { ...assigned(), security: { party: 'both' as const, note: 'Each secures its own systems' } };
     expect(
-      finding(facts({ arrangements: [{ ...ARRANGEMENT, responsibilities: shared }] }), 'ONL-ARRANGEMENT-GAPS'),
+      finding(facts({ linkedArrangements: [{ ...ARRANGEMENT, responsibilities: shared }] }), 'ONL-ARRANGEMENT-GAPS'),
     ).toBeUndefined();
   });
 
@@ -384,7 +408,7 @@ describe('ONL-ARRANGEMENT-GAPS', () => {
     ['no review date', { reviewDueOn: null }, 'warn', /no review date/],
     ['review due today', { reviewDueOn: TODAY }, undefined, null],
   ])('%s: %s', (_name, over, outcome, explanation) => {
-    const found = decideActivity(facts({ arrangements: [{ ...ARRANGEMENT, ...over }] })).findings.filter(
+    const found = decideActivity(facts({ linkedArrangements: [{ ...ARRANGEMENT, ...over }] })).findings.filter(
       (f) => f.ruleId === 'ONL-ARRANGEMENT-GAPS',
     );
     expect(found.map((f) => f.outcome)).toEqual(outcome ? [outcome] : []);
@@ -402,11 +426,11 @@ describe('ONL-ARRANGEMENT-GAPS', () => {
 
 describe('ONL-PLATFORM-ELIGIBILITY', () => {
   it.each([
-    ['linkedin', 'custom_audiences', 'refuse', /political ads are banned/i],
-    ['tiktok', 'lookalikes', 'refuse', /political ads are banned/i],
-    ['tiktok', 'pixels_plugins', 'refuse', /political ads are banned/i],
+    ['linkedin', 'custom_audiences', 'refuse', /LinkedIn does not allow political adverts/],
+    ['tiktok', 'lookalikes', 'refuse', /TikTok does not allow political adverts/],
+    ['tiktok', 'pixels_plugins', 'refuse', /TikTok does not allow political adverts/],
     ['linkedin', 'page_insights', undefined, null],
-    ['google', 'custom_audiences', 'refuse', /UK election ads/],
+    ['google', 'custom_audiences', 'refuse', /customer lists for UK election adverts/],
     ['google', 'pixels_plugins', undefined, null],
     ['x', 'custom_audiences', undefined, null],
     ['meta', 'custom_audiences', undefined, null],
@@ -414,7 +438,7 @@ describe('ONL-PLATFORM-ELIGIBILITY', () => {
   ] as const)('%s, %s: %s', (platform, scope, outcome, explanation) => {
     const arrangement = { ...ARRANGEMENT, platform, platformName: platform, scope };
     const f = finding(
-      facts({ activity: { capabilities: [scope] }, arrangements: [arrangement] }),
+      facts({ activity: { capabilities: [scope] }, linkedArrangements: [arrangement] }),
       'ONL-PLATFORM-ELIGIBILITY',
     );
     expect(f?.outcome).toBe(outcome);
@@ -427,7 +451,7 @@ describe('ONL-PLATFORM-ELIGIBILITY', () => {
     ['other', /political-ads policy has not been checked/],
   ] as const)('%s without a recorded condition: warns', (platform, explanation) => {
     const arrangement = { ...ARRANGEMENT, platform, platformName: 'P', eligibilityConfirmation: null };
-    const f = finding(facts({ arrangements: [arrangement] }), 'ONL-PLATFORM-ELIGIBILITY');
+    const f = finding(facts({ linkedArrangements: [arrangement] }), 'ONL-PLATFORM-ELIGIBILITY');
     expect(f?.outcome).toBe('warn');
     expect(f?.explanation).toMatch(explanation);
   });

@@ -5,14 +5,16 @@
  * unassigned (Art 26), every processor it shares data with has the Art 28(3) terms, and
  * every transfer outside the UK has a mechanism (Arts 44A, 45A, 46).
  *
- * Pure functions of facts. Three entry points: the activity (GOVERNANCE_RULES, which the
- * rules engine registers), and a processor or an arrangement on its own (what their pages
- * show). The activity rules apply the record rules to each linked record, so both say the
- * same thing.
+ * Pure functions of facts. Activation is decided by the rules engine (`decideAction` with
+ * `activity.activate` and `activityActivateFacts(record)`), which also runs the lawful-basis,
+ * special-category (SCD-P22-ELIGIBLE), joint-controller and platform rules of the other files
+ * on the same record. A processor or an arrangement on its own is decided here (what their
+ * pages show), by the same rules, so both say the same thing.
  */
+import { SCHEDULE1_POLITICAL_PARTIES_PARAGRAPH } from '../../shared/governance.js';
+import { isControllerType, SPECIAL_CATEGORY_LABELS } from '../../shared/labels.js';
 import {
   ART28_TERM_LABELS,
-  CAPABILITY_LABELS,
   arrangementGaps,
   arrangementLabel,
   jointControllerCapabilities,
@@ -22,16 +24,20 @@ import {
   reviewStatus,
   segregationConcerns,
   transferProblem,
-  usesParagraph22,
   type ActivityFields,
   type ArrangementFields,
-  type ControllerFacts,
+  type ControllerRecord,
   type ProcessorFields,
+  type SpecialCategoryUse,
   type TransferProblem,
 } from '../governance.js';
-import { scopeEligibility } from '../platforms.js';
+import type { ActivityActivateFacts } from './capabilities.js';
+import { applies, type RuleBinding } from './capabilities.js';
 import { RULE_CATALOGUE } from './catalogue.js';
+import type { LawfulBasisClaim } from './facts.js';
+import { platformEligibility, type PlannedPlatformUseFacts } from './online-rules.js';
 import { decide, type Decision, type Rule } from './rule.js';
+import type { Art9Condition, Art9ConditionClaim } from './special-category-rules.js';
 
 /** A linked arrangement, as the rules need it. */
 export type ArrangementFacts = Pick<
@@ -45,9 +51,9 @@ export type ProcessorFacts = Pick<
   'name' | 'art28Terms' | 'hosting' | 'subProcessors' | 'segregation' | 'serviceImprovement' | 'serviceImprovementNote'
 >;
 
-/** What the arrangement rules read: the arrangements and the date. */
+/** What the arrangement rules read: the arrangements the activity relies on, and the date. */
 export interface ArrangementRuleFacts {
-  arrangements: readonly ArrangementFacts[];
+  linkedArrangements: readonly ArrangementFacts[];
   /** The date the decision is made on, YYYY-MM-DD (for review dates). */
   today: string;
 }
@@ -57,8 +63,10 @@ export interface ProcessorRuleFacts {
   processors: readonly ProcessorFacts[];
 }
 
-export interface ActivityFacts extends ArrangementRuleFacts, ProcessorRuleFacts {
-  controller: ControllerFacts;
+/** An activity's record and the records linked to it, as activation reads them. */
+export interface ActivityRecordFacts extends ArrangementRuleFacts, ProcessorRuleFacts {
+  /** The controller as the record of processing names it (Art 30(1)(a)). */
+  controllerRecord: ControllerRecord;
   activity: ActivityFields;
 }
 
@@ -109,10 +117,10 @@ function transferFinding(problems: TransferProblem[]): ReturnType<Rule<unknown>[
 // Activity rules
 // ---------------------------------------------------------------------------------------
 
-export const ropaComplete: Rule<ActivityFacts> = {
+export const ropaComplete: Rule<ActivityRecordFacts> = {
   meta: RULE_CATALOGUE['ROPA-COMPLETE'],
-  evaluate: ({ activity, controller }) => {
-    const missing = missingActivityFields(activity, controller);
+  evaluate: ({ activity, controllerRecord }) => {
+    const missing = missingActivityFields(activity, controllerRecord);
     if (missing.length === 0) return null;
     return {
       outcome: 'require',
@@ -122,40 +130,10 @@ export const ropaComplete: Rule<ActivityFacts> = {
   },
 };
 
-export const paragraph22Eligible: Rule<ActivityFacts> = {
-  meta: RULE_CATALOGUE['SCD-P22-ELIGIBLE'],
-  evaluate: ({ activity, controller }) => {
-    if (!usesParagraph22(activity) || controller.controllerType === 'registered_party') return null;
-    return {
-      // [U] in the research notes: decide() makes it a warning until the DPO confirms the rule.
-      outcome: 'refuse',
-      explanation:
-        'DPA 2018 Sch 1 para 22 is a condition for registered political parties, and this campaign is not recorded as one.',
-      remedy:
-        "Rely on another Art 9 condition (explicit consent, or Art 9(2)(d) for a not-for-profit body's members), or correct the campaign's controller type if it is a registered party.",
-    };
-  },
-};
-
-export const jointControllerArrangementLinked: Rule<ActivityFacts> = {
-  meta: RULE_CATALOGUE['ONL-JOINT-CONTROLLER'],
-  evaluate: ({ activity, arrangements }) => {
-    const uncovered = jointControllerCapabilities(activity.capabilities).filter(
-      (scope) => !arrangements.some((a) => a.scope === scope),
-    );
-    if (uncovered.length === 0) return null;
-    return {
-      outcome: 'refuse',
-      explanation: `The campaign and the platform are joint controllers for ${uncovered.map((s) => CAPABILITY_LABELS[s].toLowerCase()).join(', ')}, and no Art 26 arrangement for ${uncovered.length === 1 ? 'it' : 'them'} is linked to this activity.`,
-      remedy: 'Record the arrangement with each platform (Joint controllers) and link it to the activity.',
-    };
-  },
-};
-
 export const arrangementHasNoGaps: Rule<ArrangementRuleFacts> = {
   meta: RULE_CATALOGUE['ONL-ARRANGEMENT-GAPS'],
-  evaluate: ({ arrangements }) => {
-    const gaps = arrangements.flatMap((a) => arrangementGapText(a) ?? []);
+  evaluate: ({ linkedArrangements }) => {
+    const gaps = linkedArrangements.flatMap((a) => arrangementGapText(a) ?? []);
     if (gaps.length === 0) return null;
     return {
       outcome: 'refuse',
@@ -168,8 +146,8 @@ export const arrangementHasNoGaps: Rule<ArrangementRuleFacts> = {
 
 export const arrangementReviewed: Rule<ArrangementRuleFacts> = {
   meta: RULE_CATALOGUE['ONL-ARRANGEMENT-GAPS'],
-  evaluate: ({ arrangements, today }) => {
-    const due = arrangements.flatMap((a) => {
+  evaluate: ({ linkedArrangements, today }) => {
+    const due = linkedArrangements.flatMap((a) => {
       const status = reviewStatus(a, today);
       if (status === 'overdue') return [`${arrangementLabel(a)} (review was due ${a.reviewDueOn})`];
       if (status === 'not_scheduled') return [`${arrangementLabel(a)} (no review date)`];
@@ -181,40 +159,6 @@ export const arrangementReviewed: Rule<ArrangementRuleFacts> = {
       explanation: `What happens in practice counts, not the paper (ICO guidance), and these arrangements are not kept under review: ${list(due)}.`,
       remedy: 'Review each arrangement against what the platform does now, and set the next review date.',
     };
-  },
-};
-
-export const platformEligible: Rule<ArrangementRuleFacts> = {
-  meta: RULE_CATALOGUE['ONL-PLATFORM-ELIGIBILITY'],
-  evaluate: ({ arrangements }) => {
-    const forbidden: string[] = [];
-    const unconfirmed: string[] = [];
-    for (const a of arrangements) {
-      const e = scopeEligibility(a.platform, a.scope);
-      if (e.status === 'forbidden') forbidden.push(`${arrangementLabel(a)} — ${e.explanation}`);
-      else if ((e.status === 'conditional' || e.status === 'unknown') && !a.eligibilityConfirmation?.trim()) {
-        unconfirmed.push(
-          e.status === 'conditional'
-            ? `${arrangementLabel(a)} — needs: ${e.condition ?? ''}`
-            : `${arrangementLabel(a)} — the platform's political-ads policy has not been checked`,
-        );
-      }
-    }
-    if (forbidden.length > 0) {
-      return {
-        outcome: 'refuse',
-        explanation: `The platform's policy forbids this political targeting for UK campaigns: ${list(forbidden)}.`,
-        remedy: 'Remove the platform from this activity, or the capability it forbids.',
-      };
-    }
-    if (unconfirmed.length > 0) {
-      return {
-        outcome: 'warn',
-        explanation: `The platform allows political advertising only on a condition that is not recorded as met: ${list(unconfirmed)}.`,
-        remedy: 'Record on the arrangement how the condition is met (e.g. the authorisation reference).',
-      };
-    }
-    return null;
   },
 };
 
@@ -248,7 +192,7 @@ export const processorsSegregate: Rule<ProcessorRuleFacts> = {
   },
 };
 
-export const transfersHaveMechanism: Rule<ActivityFacts> = {
+export const transfersHaveMechanism: Rule<ActivityRecordFacts> = {
   meta: RULE_CATALOGUE['XFER-MECHANISM'],
   evaluate: ({ activity, processors }) =>
     transferFinding([
@@ -259,20 +203,123 @@ export const transfersHaveMechanism: Rule<ActivityFacts> = {
     ]),
 };
 
-/** The rules an activity must pass before it is activated (and while it stays active). */
-export const GOVERNANCE_RULES: readonly Rule<ActivityFacts>[] = [
-  ropaComplete,
-  paragraph22Eligible,
-  jointControllerArrangementLinked,
-  arrangementHasNoGaps,
-  arrangementReviewed,
-  platformEligible,
-  processorsHaveArt28Terms,
-  processorsSegregate,
-  transfersHaveMechanism,
+/**
+ * The governance rules, bound to the capabilities they guard: activation of a processing
+ * activity (with the lawful-basis, special-category, joint-controller and platform rules the
+ * other rule files bind to it), and sharing data with a processor.
+ */
+export const GOVERNANCE_RULES: readonly RuleBinding[] = [
+  applies(ropaComplete, ['activity.activate']),
+  // An upload relies on the arrangement with the platform as much as the activity does.
+  applies(arrangementHasNoGaps, ['activity.activate', 'audience.build', 'audience.lookalike_seed']),
+  applies(arrangementReviewed, ['activity.activate', 'audience.build', 'audience.lookalike_seed']),
+  applies(processorsHaveArt28Terms, ['activity.activate', 'processor.share']),
+  applies(processorsSegregate, ['activity.activate', 'processor.share']),
+  applies(transfersHaveMechanism, ['activity.activate']),
 ];
 
-export const decideActivity = (facts: ActivityFacts): Decision => decide(GOVERNANCE_RULES, facts);
+// ---------------------------------------------------------------------------------------
+// From the record to the facts of activation
+// ---------------------------------------------------------------------------------------
+
+/** The Art 9 condition the record names, in the rules' terms (null: none recorded). */
+function art9ConditionOf(use: SpecialCategoryUse): Art9Condition | null {
+  switch (use.condition) {
+    case null:
+      return null;
+    case 'not_for_profit_body':
+      return 'not_for_profit_members';
+    case 'made_public':
+      return 'manifestly_made_public';
+    case 'substantial_public_interest':
+      return use.schedule1Paragraph === SCHEDULE1_POLITICAL_PARTIES_PARAGRAPH ? 'dpa_sch1_para22' : 'dpa_sch1_other';
+    default:
+      return use.condition;
+  }
+}
+
+/** The lawful basis the record names, with what it carries (the rules' claim). */
+function basisOf(activity: ActivityFields): LawfulBasisClaim | null {
+  switch (activity.lawfulBasis) {
+    case null:
+      return null;
+    case 'public_task':
+      return { kind: 'public_task', necessityNote: activity.lawfulBasisNote };
+    case 'legitimate_interests': {
+      const lia = activity.legitimateInterestsAssessment;
+      return {
+        kind: 'legitimate_interests',
+        assessment: lia && {
+          purpose: lia.purpose,
+          necessity: lia.necessity,
+          balancing: lia.balancing,
+          assessedOn: lia.assessedOn ?? '',
+          assessedBy: lia.assessedBy,
+        },
+      };
+    }
+    default:
+      return { kind: activity.lawfulBasis };
+  }
+}
+
+/** The platform uses the linked arrangements plan (ONL-PLATFORM-ELIGIBILITY). */
+export const plannedPlatformUses = (
+  arrangements: readonly ArrangementFacts[],
+): PlannedPlatformUseFacts['plannedPlatformUses'] =>
+  arrangements.map((a) => ({
+    platform: a.platform,
+    label: arrangementLabel(a),
+    scope: a.scope,
+    conditionMet: a.eligibilityConfirmation,
+  }));
+
+/**
+ * The facts of `activity.activate` for an activity's record: the record itself (ROPA, Art 26,
+ * Art 28, transfers), and the same record read as the other rules read any processing — its
+ * purpose and lawful basis, its special category data with their Art 9 conditions, the
+ * joint processing its capabilities start, and the platforms its arrangements name.
+ */
+export function activityActivateFacts(record: ActivityRecordFacts & { campaignId: string }): ActivityActivateFacts {
+  const { activity, controllerRecord } = record;
+  const specialCategories = activity.specialCategories;
+  const apd = activity.appropriatePolicyDocument?.trim() ? { reference: activity.appropriatePolicyDocument } : null;
+  return {
+    controllerRecord,
+    activity,
+    linkedArrangements: record.linkedArrangements,
+    processors: record.processors,
+    today: record.today,
+    controller: {
+      id: record.campaignId,
+      name: controllerRecord.name,
+      type: isControllerType(controllerRecord.controllerType) ? controllerRecord.controllerType : 'other',
+    },
+    purpose: {
+      name: activity.name,
+      // The record of processing does not classify purposes; no rule checked on activation
+      // reads the category (the register and reuse rules are checked where data is used).
+      category: 'other',
+      basis: basisOf(activity),
+    },
+    specialCategory: {
+      processed: specialCategories.map((s) => ({
+        attribute: s.note.trim() || SPECIAL_CATEGORY_LABELS[s.category],
+        category: s.category,
+        inferred: s.inferred,
+      })),
+      conditions: specialCategories.flatMap((s): Art9ConditionClaim[] => {
+        const condition = art9ConditionOf(s);
+        return condition === null ? [] : [{ category: s.category, condition, appropriatePolicyDocument: apd }];
+      }),
+    },
+    // The record of processing holds no Art 14(5)(b) claim: people are told (Art 14 notices).
+    art14Exemption: { claimed: false, assessment: null, publicNoticeUrl: null, dpiaApproved: false },
+    jointProcessing: jointControllerCapabilities(activity.capabilities).map((scope) => ({ platform: null, scope })),
+    arrangements: record.linkedArrangements.map((a) => ({ platform: a.platform, scopes: [a.scope] })),
+    plannedPlatformUses: plannedPlatformUses(record.linkedArrangements),
+  };
+}
 
 // ---------------------------------------------------------------------------------------
 // A processor or an arrangement on its own (their pages and the DPO's list of gaps)
@@ -294,11 +341,15 @@ export const decideProcessor = (processor: ProcessorFacts): Decision =>
   decide(PROCESSOR_RULES, { processors: [processor] });
 
 /** An arrangement's findings on `today`: the same rules an activity applies to it. */
-export const ARRANGEMENT_RULES: readonly Rule<ArrangementRuleFacts>[] = [
+export const ARRANGEMENT_RULES: readonly Rule<ArrangementRuleFacts & PlannedPlatformUseFacts>[] = [
   arrangementHasNoGaps,
   arrangementReviewed,
-  platformEligible,
+  platformEligibility,
 ];
 
 export const decideArrangement = (arrangement: ArrangementFacts, today: string): Decision =>
-  decide(ARRANGEMENT_RULES, { arrangements: [arrangement], today });
+  decide(ARRANGEMENT_RULES, {
+    linkedArrangements: [arrangement],
+    today,
+    plannedPlatformUses: plannedPlatformUses([arrangement]),
+  });

@@ -29,18 +29,28 @@ const SCOPE_LABELS: Record<Art26Scope, string> = {
 };
 
 export interface JointControllerFacts {
-  /** The joint processing this action starts or continues. */
-  jointProcessing: readonly { platform: PlatformId; scope: Art26Scope }[];
-  /** The Art 26 arrangements in force, by platform and scope. */
-  arrangements: readonly { platform: PlatformId; scopes: readonly Art26Scope[] }[];
+  /**
+   * The joint processing this action starts or continues. `platform: null` when the platform is
+   * not known yet — a processing activity names its scopes and finds its platforms in the
+   * arrangements linked to it: any arrangement for the scope then covers it.
+   */
+  jointProcessing: readonly { platform: PlatformId | null; scope: Art26Scope }[];
+  /** The Art 26 arrangements in force, by platform (one of PLATFORMS, or another) and scope. */
+  arrangements: readonly { platform: string; scopes: readonly Art26Scope[] }[];
 }
 
 /** The joint processing no arrangement covers. */
-export function uncoveredJointProcessing(facts: JointControllerFacts): { platform: PlatformId; scope: Art26Scope }[] {
+export function uncoveredJointProcessing(
+  facts: JointControllerFacts,
+): JointControllerFacts['jointProcessing'][number][] {
   return facts.jointProcessing.filter(
-    (j) => !facts.arrangements.some((a) => a.platform === j.platform && a.scopes.includes(j.scope)),
+    (j) =>
+      !facts.arrangements.some((a) => (j.platform === null || a.platform === j.platform) && a.scopes.includes(j.scope)),
   );
 }
+
+const jointProcessingLabel = (j: JointControllerFacts['jointProcessing'][number]): string =>
+  j.platform === null ? SCOPE_LABELS[j.scope] : `${SCOPE_LABELS[j.scope]} on ${platformLabel(j.platform)}`;
 
 /**
  * ONL-JOINT-CONTROLLER (Art 26): audience uploads, lookalikes, pixels, plugins and page insights
@@ -53,9 +63,9 @@ export const jointControllerArrangement: Rule<JointControllerFacts> = {
     if (missing.length === 0) return null;
     return {
       outcome: 'refuse',
-      explanation: `The campaign and the platform are joint controllers for this, and no Art 26 arrangement covers ${listOf(missing.map((m) => `${SCOPE_LABELS[m.scope]} on ${platformLabel(m.platform)}`))}.`,
+      explanation: `The campaign and the platform are joint controllers for this, and no Art 26 arrangement covers ${listOf(missing.map(jointProcessingLabel))}.`,
       remedy:
-        'Record the joint-controller arrangement with the platform for this scope, allocating every responsibility.',
+        'Record the joint-controller arrangement with the platform for this scope, allocating every responsibility, and link it.',
     };
   },
 };
@@ -64,46 +74,127 @@ export const jointControllerArrangement: Rule<JointControllerFacts> = {
 // ONL-PLATFORM-ELIGIBILITY
 // ---------------------------------------------------------------------------------------
 
+export interface PlatformUse {
+  platform: PlatformId;
+  /** The campaign holds the platform's political-advertiser authorisation, where one is needed. */
+  authorised: boolean;
+  /** Uses a customer list: a list-based audience, or a lookalike built on one. */
+  customerList: boolean;
+  /** The adverts are election adverts (about a UK election, party or candidate). */
+  electionAd: boolean;
+  /** For an advert: its "paid for by" line (null: none); null for an audience on its own. */
+  ad: { paidForBy: string | null } | null;
+}
+
+/** An actual use of a platform: an audience upload, a lookalike seed, an advert. */
 export interface PlatformUseFacts {
-  platformUse: {
-    platform: PlatformId;
-    /** The campaign holds the platform's political-advertiser authorisation, where one is needed. */
-    authorised: boolean;
-    /** Uses a customer list: a list-based audience, or a lookalike built on one. */
-    customerList: boolean;
-    /** The adverts are election adverts (about a UK election, party or candidate). */
-    electionAd: boolean;
-    /** For an advert: its "paid for by" line (null: none); null for an audience on its own. */
-    ad: { paidForBy: string | null } | null;
-  };
+  platformUse: PlatformUse;
+}
+
+/**
+ * The platform uses a processing activity plans, from the Art 26 arrangements it relies on
+ * (activation, and an arrangement's own page). Nothing is uploaded yet, so a condition the
+ * platform sets that is not recorded as met is a warning here; the upload itself is refused.
+ */
+export interface PlannedPlatformUseFacts {
+  plannedPlatformUses: readonly {
+    /** One of PLATFORMS, or another platform Canvass has no research on. */
+    platform: string;
+    /** How the arrangement is named (platform and scope). */
+    label: string;
+    scope: Art26Scope;
+    /** How the platform's condition (authorisation, "paid for by" lines) is met, if recorded. */
+    conditionMet: string | null;
+  }[];
+}
+
+const isPlatformId = (p: string): p is PlatformId => Object.hasOwn(PLATFORM_POLICIES, p);
+
+/** Why the platform's policy forbids a use (null: it allows it). */
+function policyProblem(use: PlatformUse): string | null {
+  const policy = PLATFORM_POLICIES[use.platform];
+  if (policy.politicalAds === 'banned') return `${policy.label} does not allow political adverts.`;
+  if (policy.politicalAds === 'authorisation_required' && !use.authorised) {
+    return `${policy.label} requires its ${policy.authorisation} before political adverts, and the campaign does not hold it.`;
+  }
+  if (use.customerList && use.electionAd && !policy.customerListsForElectionAds) {
+    return `${policy.label} does not allow customer lists for UK election adverts.`;
+  }
+  if (use.ad !== null && policy.paidForByRequired && !use.ad.paidForBy?.trim()) {
+    return `${policy.label} requires a "paid for by" line on political adverts, and this one has none.`;
+  }
+  return null;
+}
+
+const CUSTOMER_LIST_SCOPES: readonly Art26Scope[] = ['custom_audiences', 'lookalikes'];
+
+/** A planned use: what the policy forbids (refuse), or a condition not recorded as met (warn). */
+function plannedProblem(
+  planned: PlannedPlatformUseFacts['plannedPlatformUses'][number],
+): { outcome: 'refuse' | 'warn'; text: string } | null {
+  // Page insights is not advertising: the political-advertising policies do not reach it.
+  if (planned.scope === 'page_insights') return null;
+  const met = Boolean(planned.conditionMet?.trim());
+  if (!isPlatformId(planned.platform)) {
+    return met
+      ? null
+      : { outcome: 'warn', text: `${planned.label} — the platform's political-ads policy has not been checked` };
+  }
+  const policy = PLATFORM_POLICIES[planned.platform];
+  const forbidden = policyProblem({
+    platform: planned.platform,
+    authorised: true,
+    customerList: CUSTOMER_LIST_SCOPES.includes(planned.scope),
+    // A campaign's audiences and pixels serve its political adverts, election adverts among them.
+    electionAd: true,
+    ad: null,
+  });
+  if (forbidden !== null) return { outcome: 'refuse', text: `${planned.label} — ${forbidden}` };
+  const condition =
+    policy.politicalAds === 'authorisation_required'
+      ? `the advertiser's ${policy.authorisation ?? 'political-advertising authorisation'}`
+      : policy.paidForByRequired
+        ? 'a "paid for by" line on every political ad'
+        : null;
+  return condition !== null && !met ? { outcome: 'warn', text: `${planned.label} — needs ${condition}` } : null;
 }
 
 /**
  * ONL-PLATFORM-ELIGIBILITY (platform policies): political targeting only where the platform's
- * policy allows it (platforms.ts).
+ * policy allows it (platforms.ts). One rule for both shapes of fact: an actual use (an upload,
+ * an advert) and the uses an activity plans.
  */
-export const platformEligibility: Rule<PlatformUseFacts> = {
+export const platformEligibility: Rule<PlatformUseFacts | PlannedPlatformUseFacts> = {
   meta: RULE_CATALOGUE['ONL-PLATFORM-ELIGIBILITY'],
-  evaluate: ({ platformUse: use }) => {
-    const policy = PLATFORM_POLICIES[use.platform];
-    const problem =
-      policy.politicalAds === 'banned'
-        ? `${policy.label} does not allow political adverts.`
-        : policy.politicalAds === 'authorisation_required' && !use.authorised
-          ? `${policy.label} requires its ${policy.authorisation} before political adverts, and the campaign does not hold it.`
-          : use.customerList && use.electionAd && !policy.customerListsForElectionAds
-            ? `${policy.label} does not allow customer lists for UK election adverts.`
-            : use.ad !== null && policy.paidForByRequired && !use.ad.paidForBy?.trim()
-              ? `${policy.label} requires a "paid for by" line on political adverts, and this one has none.`
-              : null;
-    if (problem === null) return null;
+  evaluate: (facts) => {
+    if ('platformUse' in facts) {
+      const use = facts.platformUse;
+      const policy = PLATFORM_POLICIES[use.platform];
+      const problem = policyProblem(use);
+      if (problem === null) return null;
+      return {
+        outcome: 'refuse',
+        explanation: `${problem} (${policy.summary})`,
+        remedy:
+          policy.politicalAds === 'banned' || (use.customerList && !policy.customerListsForElectionAds)
+            ? 'Use another platform, or another kind of targeting this platform allows.'
+            : 'Complete what the platform requires, then decide again.',
+      };
+    }
+    const problems = facts.plannedPlatformUses.flatMap((p) => plannedProblem(p) ?? []);
+    const refused = problems.filter((p) => p.outcome === 'refuse').map((p) => p.text);
+    if (refused.length > 0) {
+      return {
+        outcome: 'refuse',
+        explanation: `The platform's policy forbids this political targeting for UK campaigns: ${refused.join('; ')}`,
+        remedy: 'Remove the platform from this activity, or the capability it forbids.',
+      };
+    }
+    if (problems.length === 0) return null;
     return {
-      outcome: 'refuse',
-      explanation: `${problem} (${policy.summary})`,
-      remedy:
-        policy.politicalAds === 'banned' || (use.customerList && !policy.customerListsForElectionAds)
-          ? 'Use another platform, or another kind of targeting this platform allows.'
-          : 'Complete what the platform requires, then decide again.',
+      outcome: 'warn',
+      explanation: `The platform allows political advertising only on a condition that is not recorded as met: ${problems.map((p) => p.text).join('; ')}.`,
+      remedy: 'Record on the arrangement how the condition is met (e.g. the authorisation reference).',
     };
   },
 };
@@ -215,12 +306,13 @@ export const contextualExempt: Rule<AdFacts> = {
 
 export const ONLINE_RULES: readonly RuleBinding[] = [
   applies(jointControllerArrangement, [
+    'activity.activate',
     'audience.build',
     'audience.lookalike_seed',
     'cookies.configure',
     'page_insights.enable',
   ]),
-  applies(platformEligibility, ['audience.build', 'audience.lookalike_seed', 'ad.launch']),
+  applies(platformEligibility, ['activity.activate', 'audience.build', 'audience.lookalike_seed', 'ad.launch']),
   applies(adChecklist, ['ad.launch']),
   applies(contextualExempt, ['ad.launch']),
 ];

@@ -20,7 +20,8 @@ import {
   type NoticeInput,
 } from '../privacy-notice.js';
 import { RULE_CATALOGUE } from './catalogue.js';
-import { decide, type Decision, type Rule } from './rule.js';
+import { applies, type RuleBinding } from './capabilities.js';
+import type { Rule } from './rule.js';
 
 type NoticeRule = Rule<NoticeInput>;
 
@@ -213,7 +214,10 @@ export const PRIVACY_NOTICE_RULES: readonly NoticeRule[] = [
   essenceWritable,
 ];
 
-/** Whether the notice may be published: every section can be written from the records. */
-export function decidePrivacyNoticePublication(input: NoticeInput): Decision {
-  return decide(PRIVACY_NOTICE_RULES, input);
-}
+/**
+ * Whether the notice may be published (the capability notice.publish): every section can be
+ * written from the records.
+ */
+export const PRIVACY_NOTICE_BINDINGS: readonly RuleBinding[] = PRIVACY_NOTICE_RULES.map((rule) =>
+  applies(rule, ['notice.publish']),
+);

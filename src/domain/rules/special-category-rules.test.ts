@@ -16,7 +16,7 @@ import {
   type SpecialCategoryFacts,
 } from './special-category-rules.js';
 
-const APD = { adoptedOn: '2026-09-01' };
+const APD = { reference: 'Appropriate policy document v2, adopted 2026-09-01' };
 const claim = (over: Partial<Art9ConditionClaim> = {}): Art9ConditionClaim => ({
   category: 'political_opinion',
   condition: 'dpa_sch1_para22',

@@ -24,11 +24,17 @@ import type { Rule } from './rule.js';
 /** The Art 9(2) conditions a campaign can rely on, with the provision of each. */
 export const ART9_CONDITIONS = {
   explicit_consent: 'UK GDPR Art 9(2)(a): explicit consent',
+  employment_social_security: 'UK GDPR Art 9(2)(b): employment, social security and social protection law',
+  vital_interests: 'UK GDPR Art 9(2)(c): vital interests of a person unable to consent',
   not_for_profit_members:
     'UK GDPR Art 9(2)(d): a not-for-profit body with a political aim, about its members, former members or regular contacts',
   manifestly_made_public: 'UK GDPR Art 9(2)(e): made manifestly public by the person',
   dpa_sch1_para22: 'UK GDPR Art 9(2)(g); DPA 2018 Sch 1 para 22: political parties',
   dpa_sch1_other: 'UK GDPR Art 9(2)(g); DPA 2018 Sch 1 Part 2: another substantial public interest condition',
+  legal_claims: 'UK GDPR Art 9(2)(f): legal claims or judicial acts',
+  health_social_care: 'UK GDPR Art 9(2)(h): health or social care',
+  public_health: 'UK GDPR Art 9(2)(i): public health',
+  archiving_research: 'UK GDPR Art 9(2)(j): archiving, research or statistics',
 } as const;
 export type Art9Condition = keyof typeof ART9_CONDITIONS;
 
@@ -36,7 +42,7 @@ export interface Art9ConditionClaim {
   category: SpecialCategory;
   condition: Art9Condition;
   /** The appropriate policy document a Sch 1 Part 2 condition needs (DPA 2018 Sch 1 paras 5, 39). */
-  appropriatePolicyDocument: { adoptedOn: string } | null;
+  appropriatePolicyDocument: { reference: string } | null;
 }
 
 export interface SpecialCategoryFacts {
