@@ -117,13 +117,21 @@ export const UK_APPROVED_COUNTRIES: Readonly<Record<string, string>> = {
   UY: 'Uruguay',
 };
 
-export const COUNTRY_NAMES: Readonly<Record<string, string>> = {
-  ...UK_APPROVED_COUNTRIES,
-  GB: 'United Kingdom',
-  US: 'United States',
-};
+const regionNames = new Intl.DisplayNames(['en-GB'], { type: 'region', fallback: 'code' });
 
-export const countryName = (code: string): string => COUNTRY_NAMES[code] ?? code;
+/**
+ * A country's name in English for an ISO 3166 code: "United States" for US, "France" for FR;
+ * the code itself when it is not a region code. One function for the record of processing,
+ * the transfer rules and the privacy notice.
+ */
+export function countryName(code: string): string {
+  if (!/^[A-Z]{2}$/.test(code)) return code;
+  try {
+    return regionNames.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
 
 export const transferSchema = z
   .object({

@@ -39,6 +39,7 @@ import {
   type SectionTranslationState,
   type TranslationStatus,
 } from '../shared/privacy-notice.js';
+import { countryName } from './governance.js';
 import { PLATFORMS as POLICY_PLATFORMS, type PlatformId } from './rules/platforms.js';
 
 export * from '../shared/privacy-notice.js';
@@ -268,18 +269,6 @@ const CHANNEL_WORDS: Record<string, string> = {
 
 /** The joint-controller scopes that match people's details with a platform's users. */
 export const LIST_SCOPES = ['custom_audiences', 'lookalikes'] as const;
-
-const regionNames = new Intl.DisplayNames(['en-GB'], { type: 'region', fallback: 'code' });
-
-/** "United States" for US; the code itself when it is not a region code. */
-export function countryName(code: string): string {
-  if (!/^[A-Z]{2}$/.test(code)) return code;
-  try {
-    return regionNames.of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
 
 export const isUk = (t: NoticeTransfer): boolean => t.country === 'GB';
 export const blank = (value: string | null | undefined): boolean =>

@@ -445,6 +445,32 @@ describe('joint-controller arrangements', () => {
     expect(noPreset.message).toContain('fromPreset');
   });
 
+  it('keeps one live arrangement per platform and scope through archive, restore and rename', async () => {
+    const tc = await makeCampaign(ctx.deps);
+    const { deps, principal } = { deps: ctx.deps, principal: tc.owner.principal };
+    const create = (input: Record<string, unknown>) =>
+      createJointControllerArrangement(deps, principal, tc.campaign.id, input);
+    const update = (id: string, input: Record<string, unknown>) =>
+      updateJointControllerArrangement(deps, principal, tc.campaign.id, id, input);
+    const first = await create({ platform: 'x', scope: 'page_insights' });
+    await update(first.id, { archived: true });
+    // Archived, the scope is free again.
+    const second = await create({ platform: 'x', scope: 'page_insights' });
+    // Restoring the first would make two live arrangements for X page insights.
+    const restore = await caughtAppError(update(first.id, { archived: false }));
+    expect(restore.code).toBe('conflict');
+    expect(restore.details).toMatchObject({ field: 'scope', arrangementId: second.id });
+    // Other platforms are told apart by name: renaming one onto another's name clashes too.
+    const nextdoor = await create({ platform: 'other', platformName: 'Nextdoor', scope: 'page_insights' });
+    const mastodon = await create({ platform: 'other', platformName: 'Mastodon', scope: 'page_insights' });
+    const rename = await caughtAppError(update(mastodon.id, { platformName: 'nextdoor' }));
+    expect(rename.code).toBe('conflict');
+    expect(rename.details).toMatchObject({ arrangementId: nextdoor.id });
+    // Once the clash is gone (the second archived), the first can be restored.
+    await update(second.id, { archived: true });
+    expect((await update(first.id, { archived: false })).archivedAt).toBeNull();
+  });
+
   it('ONL-PLATFORM-ELIGIBILITY refuses a LinkedIn custom-audience activity; the review date is flagged when overdue', async () => {
     const w = await world();
     const linkedin = await createJointControllerArrangement(w.deps, w.tc.owner.principal, w.tc.campaign.id, {

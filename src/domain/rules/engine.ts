@@ -35,6 +35,8 @@ export { CAPABILITIES, CAPABILITY_DESCRIPTIONS } from './capabilities.js';
 /** Every rule binding, in the order the engine evaluates them. */
 export const ALL_RULES: readonly RuleBinding[] = [
   ...IMPORT_RULES.map((rule) => applies(rule, ['import'])),
+  // The record first: an incomplete record of processing is the first thing to fix.
+  ...GOVERNANCE_RULES,
   ...LAWFUL_BASIS_RULES,
   ...SPECIAL_CATEGORY_RULES,
   ...REGISTER_RULES,
@@ -46,7 +48,6 @@ export const ALL_RULES: readonly RuleBinding[] = [
   ...RIGHTS_RULES,
   ...RETENTION_RULES,
   ...CANVASSING_RULES,
-  ...GOVERNANCE_RULES,
   ...DPIA_RULES,
   ...PRIVACY_NOTICE_BINDINGS,
 ];

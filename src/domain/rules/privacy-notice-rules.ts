@@ -9,7 +9,6 @@
 import {
   arrangementFor,
   blank,
-  countryName,
   has,
   isUk,
   LIST_SCOPES,
@@ -19,6 +18,7 @@ import {
   SPECIAL_CATEGORY_WORDS,
   type NoticeInput,
 } from '../privacy-notice.js';
+import { countryName } from '../governance.js';
 import { RULE_CATALOGUE } from './catalogue.js';
 import { applies, type RuleBinding } from './capabilities.js';
 import type { Rule } from './rule.js';

@@ -59,7 +59,7 @@ export const ART13_ITEMS = {
 } as const;
 export type Art13Item = keyof typeof ART13_ITEMS;
 
-export const COLLECTION_KINDS = [
+export const COLLECTION_POINT_KINDS = [
   'web_form',
   'canvass_script',
   'phone_script',
@@ -68,11 +68,11 @@ export const COLLECTION_KINDS = [
   'petition',
   'survey',
 ] as const;
-export type CollectionKind = (typeof COLLECTION_KINDS)[number];
+export type CollectionPointKind = (typeof COLLECTION_POINT_KINDS)[number];
 
 export interface CollectionFacts {
   collection: {
-    kind: CollectionKind;
+    kind: CollectionPointKind;
     name: string;
     /** The privacy information given where the data is collected (layers included), or null. */
     privacyInformation: { noticeVersion: string; covers: readonly Art13Item[] } | null;
@@ -101,7 +101,7 @@ export function requiredArt13Items(facts: CollectionFacts & PurposeFacts): Art13
   ];
 }
 
-const COLLECTION_LABELS: Record<CollectionKind, string> = {
+const COLLECTION_LABELS: Record<CollectionPointKind, string> = {
   web_form: 'web form',
   canvass_script: 'canvassing script',
   phone_script: 'phone script',

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../app/context.js';
+import { parseInput } from '../../app/validate.js';
 import {
   createJointControllerArrangement,
   getJointControllerArrangement,
@@ -22,7 +23,7 @@ import {
   updateProcessingActivity,
 } from '../../app/processing-activities.js';
 import { createProcessor, getProcessor, listProcessors, updateProcessor } from '../../app/processors.js';
-import { exportRecordOfProcessing, recordOfProcessingCsv, type RecordFormat } from '../../app/record-of-processing.js';
+import { exportRecordOfProcessing, recordOfProcessingCsv } from '../../app/record-of-processing.js';
 import {
   ACTIVITY_STATUSES,
   activityCreateSchema,
@@ -31,7 +32,6 @@ import {
   arrangementUpdateSchema,
   processorCreateSchema,
   processorUpdateSchema,
-  type ActivityStatus,
 } from '../../domain/governance.js';
 import { requirePrincipal } from '../auth.js';
 import { campaignParams, idParam } from './common.js';
@@ -44,9 +44,6 @@ const recordQuery = z.object({
   include: z.enum(['active', 'all']).optional(),
   format: z.enum(['json', 'print']).optional(),
 });
-
-const queryOf = (request: { query: unknown }): Record<string, string | undefined> =>
-  (request.query ?? {}) as Record<string, string | undefined>;
 
 export function registerGovernanceRoutes(app: FastifyInstance, deps: AppDeps): void {
   const campaign = (params: unknown): string => idParam(params, 'campaignId', 'campaign');
@@ -66,13 +63,13 @@ export function registerGovernanceRoutes(app: FastifyInstance, deps: AppDeps): v
       },
     },
     async (request) => {
-      const status = queryOf(request).status;
+      const { status } = parseInput(listQuery, request.query ?? {});
       return {
         activities: await listProcessingActivities(
           deps,
           await requirePrincipal(deps, request),
           campaign(request.params),
-          status === undefined ? {} : { status: status as ActivityStatus },
+          status === undefined ? {} : { status },
         ),
       };
     },
@@ -186,11 +183,11 @@ export function registerGovernanceRoutes(app: FastifyInstance, deps: AppDeps): v
       },
     },
     async (request) => {
-      const query = queryOf(request);
+      const query = parseInput(recordQuery, request.query ?? {});
       return {
         record: await exportRecordOfProcessing(deps, await requirePrincipal(deps, request), campaign(request.params), {
-          format: (query.format ?? 'json') as RecordFormat,
-          ...(query.include !== undefined ? { include: query.include as 'active' | 'all' } : {}),
+          format: query.format ?? 'json',
+          ...(query.include !== undefined ? { include: query.include } : {}),
         }),
       };
     },
@@ -208,12 +205,12 @@ export function registerGovernanceRoutes(app: FastifyInstance, deps: AppDeps): v
       },
     },
     async (request, reply) => {
-      const query = queryOf(request);
+      const query = parseInput(recordQuery.pick({ include: true }), request.query ?? {});
       const record = await exportRecordOfProcessing(
         deps,
         await requirePrincipal(deps, request),
         campaign(request.params),
-        { format: 'csv', ...(query.include !== undefined ? { include: query.include as 'active' | 'all' } : {}) },
+        { format: 'csv', ...(query.include !== undefined ? { include: query.include } : {}) },
       );
       return reply
         .type('text/csv; charset=utf-8')
