@@ -8,9 +8,10 @@
 import { createHash } from 'node:crypto';
 import { inCampaign } from '../db/scope.js';
 import { consentInputSchema, uuidv7 } from '../domain/people.js';
+import { queueAudienceRemovals } from './audience-removals.js';
 import { appendAuditEvent } from './audit.js';
 import { actorOf, authorize, nowOf, type AppDeps, type Principal } from './context.js';
-import { dateOnly, findPersonOrThrow, objectionRefusal } from './people-shared.js';
+import { dateOnly, findPersonOrThrow, lockPeople, objectionRefusal } from './people-shared.js';
 import { parseInput } from './validate.js';
 
 export const wordingHashOf = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -29,6 +30,8 @@ export async function recordConsent(
   return inCampaign(deps.db, campaignId, async (tx) => {
     await authorize(tx, principal, campaignId, 'consent.record');
     const parsed = parseInput(consentInputSchema, input);
+    // A withdrawal may queue audience removals, which take the people lock: take it before the row lock.
+    if (parsed.action === 'withdrawn') await lockPeople(tx, campaignId);
     const person = await findPersonOrThrow(tx, campaignId, personId, { forUpdate: true });
     if (parsed.action === 'granted' && person.objected_at !== null) {
       throw objectionRefusal(
@@ -70,6 +73,16 @@ export async function recordConsent(
         })),
       )
       .execute();
+    if (parsed.action === 'withdrawn') {
+      const consent = { purpose: parsed.purpose, channels };
+      await queueAudienceRemovals(tx, campaignId, {
+        personIds: [personId],
+        reason: 'consent_withdrawn',
+        consent,
+        actor,
+        now,
+      });
+    }
     await appendAuditEvent(
       tx,
       campaignId,

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { inCampaign } from '../db/scope.js';
 import { erasureInputSchema, uuidv7 } from '../domain/people.js';
 import { suppressionKeys } from '../domain/suppression.js';
+import { queueAudienceRemovals } from './audience-removals.js';
 import { appendAuditEvent } from './audit.js';
 import { actorOf, authorize, nowOf, type AppDeps, type Principal } from './context.js';
 import { findPersonOrThrow, lockPeople, personSuppressionIdentifiers } from './people-shared.js';
@@ -67,6 +68,8 @@ export async function erasePerson(
     }
     const kept = (await findSuppressions(tx, campaignId, keys)).size;
 
+    // Removal files need the person's hashed identifiers: kept on the removal, before they go.
+    await queueAudienceRemovals(tx, campaignId, { personIds: [personId], reason: 'erased', actor, now });
     await sql`SELECT canvass_erase_person(${personId}::uuid)`.execute(tx);
     const erasureId = uuidv7(now.getTime());
     await tx

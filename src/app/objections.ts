@@ -11,6 +11,7 @@ import { invalid } from '../domain/errors.js';
 import { normalizeEmail, normalizePhone, normalizeUkPostcode } from '../domain/identifiers.js';
 import { objectionByIdentifierSchema, objectionInputSchema, uuidv7 } from '../domain/people.js';
 import { normalizePersonName, suppressionKeys, type SuppressionIdentifier } from '../domain/suppression.js';
+import { queueAudienceRemovals } from './audience-removals.js';
 import { appendAuditEvent } from './audit.js';
 import { actorOf, authorize, nowOf, type AppDeps, type Principal } from './context.js';
 import { findPersonOrThrow, lockPeople, personSuppressionIdentifiers } from './people-shared.js';
@@ -113,6 +114,7 @@ export async function recordObjection(
     });
     const identifiers = await markObjected(tx, campaignId, [personId], receivedAt, now);
     const added = await addEntries(tx, campaignId, identifiers, objectionId, actor, now);
+    await queueAudienceRemovals(tx, campaignId, { personIds: [personId], reason: 'objection', actor, now });
     await appendAuditEvent(
       tx,
       campaignId,
@@ -231,6 +233,7 @@ export async function recordObjectionByIdentifier(
     });
     const personIdentifiers = await markObjected(tx, campaignId, matched, receivedAt, now);
     const added = await addEntries(tx, campaignId, [...identifiers, ...personIdentifiers], objectionId, actor, now);
+    await queueAudienceRemovals(tx, campaignId, { personIds: matched, reason: 'objection', actor, now });
     await appendAuditEvent(
       tx,
       campaignId,

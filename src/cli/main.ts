@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../domain/errors.js';
 import type { CommandContext, RunState } from './command.js';
+import { registerAudienceCommands } from './commands/audience.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerCampaignCommands } from './commands/campaign.js';
 import { registerDpiaCommands } from './commands/dpia.js';
@@ -24,6 +25,7 @@ import { registerNoticeCommands } from './commands/notice.js';
 import { registerObjectCommand } from './commands/object.js';
 import { registerPeopleCommands } from './commands/people.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerSiteCommands } from './commands/site.js';
 import { registerSourceCommands } from './commands/source.js';
 import { registerUserCommands } from './commands/user.js';
 import { CliError, issuesOf, type CliIo, type FieldOptions } from './io.js';
@@ -66,6 +68,8 @@ function buildProgram(ctx: CommandContext): Command {
   registerDpiaCommands(program, ctx);
   registerGovernanceCommands(program, ctx);
   registerNoticeCommands(program, ctx);
+  registerAudienceCommands(program, ctx);
+  registerSiteCommands(program, ctx);
   return program;
 }
 

@@ -7,6 +7,8 @@
  * The stored JSON of each event type is a contract: add fields, never rename or remove.
  */
 import { createHash } from 'node:crypto';
+import type { AudienceAuditEvent } from './audiences/audit-events.js';
+import type { ConsentSiteAuditEvent } from './consent-sites.js';
 import type { Role } from './permissions.js';
 
 export type AuditEvent =
@@ -164,7 +166,9 @@ export type AuditEvent =
   | {
       type: 'privacy_notice.delivered';
       data: { deliveryId: string; personId: string; version: number; language: 'en' | 'cy'; method: string };
-    };
+    }
+  | AudienceAuditEvent
+  | ConsentSiteAuditEvent;
 
 /** A rule finding as stored in the audit trail (see src/domain/rules/rule.ts). */
 export interface RuleFindingData {

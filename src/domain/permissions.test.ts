@@ -30,6 +30,9 @@ const ALLOWED: Record<Action, Role[]> = {
   'privacy_notice.read': ['owner', 'data_manager', 'organiser', 'dpo'],
   'privacy_notice.edit': ['owner', 'data_manager', 'dpo'],
   'privacy_notice.publish': ['owner', 'dpo'],
+  'audiences.read': ['owner', 'data_manager', 'organiser', 'dpo'],
+  'audiences.manage': ['owner', 'data_manager', 'organiser'],
+  'audiences.export': ['owner', 'data_manager'],
 };
 
 describe('permissions: default deny', () => {

@@ -71,6 +71,12 @@ const RULES: Record<Action, Rule> = {
   'privacy_notice.read': is('owner', 'data_manager', 'organiser', 'dpo'),
   'privacy_notice.edit': is('owner', 'data_manager', 'dpo'),
   'privacy_notice.publish': is('owner', 'dpo'),
+  // Audiences (issue 5): building and previewing is for staff who plan campaigns; writing the
+  // files (personal data leaving for a platform), recording uploads and removals for those who
+  // keep the data.
+  'audiences.read': is('owner', 'data_manager', 'organiser', 'dpo'),
+  'audiences.manage': is('owner', 'data_manager', 'organiser'),
+  'audiences.export': is('owner', 'data_manager'),
 };
 
 export function can(actor: Actor, action: Action, context: PermissionContext = {}): boolean {

@@ -22,8 +22,10 @@ import { AppError } from '../domain/errors.js';
 import { checkOrigin } from './auth.js';
 import { handleError } from './errors.js';
 import { registerAccountRoutes } from './routes/account.js';
+import { registerAudienceRoutes } from './routes/audiences.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerCampaignRoutes } from './routes/campaigns.js';
+import { registerConsentSiteRoutes, registerPublicConsentRoutes } from './routes/consent-sites.js';
 import { registerDpoRoutes } from './routes/dpo.js';
 import { registerDpiaRoutes } from './routes/dpias.js';
 import { registerGovernanceRoutes } from './routes/governance.js';
@@ -157,6 +159,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerHealthRoutes(app, deps);
   // Public, no sign-in: the campaign's published privacy notice (/p/:campaignId/privacy-notice).
   registerPublicNoticeRoutes(app, deps);
+  await registerPublicConsentRoutes(app, deps);
   await app.register(
     async (api) => {
       registerSessionRoutes(api, deps, { signInRateLimit: options.signInRateLimit ?? 20 });
@@ -172,7 +175,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       registerDpiaRoutes(api, deps);
       registerGovernanceRoutes(api, deps);
       registerTagRoutes(api, deps);
+      registerAudienceRoutes(api, deps);
       registerPrivacyNoticeRoutes(api, deps);
+      registerConsentSiteRoutes(api, deps);
     },
     { prefix: '/api' },
   );

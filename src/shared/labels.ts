@@ -72,6 +72,9 @@ export const ABILITIES = [
   'privacy_notice.read',
   'privacy_notice.edit',
   'privacy_notice.publish',
+  'audiences.read',
+  'audiences.manage',
+  'audiences.export',
 ] as const;
 export type Ability = (typeof ABILITIES)[number];
 

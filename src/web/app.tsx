@@ -44,6 +44,8 @@ const ROPA: Needs = ['governance.read', 'the record of processing'];
 const PROCESSORS: Needs = ['governance.read', 'processors'];
 const JOINT: Needs = ['governance.read', 'joint-controller arrangements'];
 const GOV_EDIT: Needs = ['governance.manage', 'editing governance records'];
+const AUDIENCES: Needs = ['audiences.read', 'audiences'];
+const AUDIENCE_BUILD: Needs = ['audiences.manage', 'building audiences'];
 
 /** The pages of a campaign, under /c/:campaignId: one line each. '' is the campaign's overview. */
 const CAMPAIGN_PAGES: readonly CampaignPage[] = [
@@ -53,6 +55,10 @@ const CAMPAIGN_PAGES: readonly CampaignPage[] = [
   page('people/new', ['people.write', 'adding people'], () => import('./pages/person-new.js'), 'PersonNewPage'),
   page('objections', ['objections.record', 'objections'], () => import('./pages/objection.js'), 'ObjectionPage'),
   page('tags', ['people.read', 'tags and lists'], () => import('./pages/tags.js'), 'TagsPage'),
+  page('audiences', AUDIENCES, () => import('./pages/audiences.js'), 'AudiencesPage'),
+  page('audiences/new', AUDIENCE_BUILD, () => import('./pages/audiences.js'), 'AudienceBuilderPage'),
+  page('audiences/removals', AUDIENCES, () => import('./pages/audiences.js'), 'AudienceRemovalsPage'),
+  page('audiences/:audienceId', AUDIENCES, () => import('./pages/audience.js'), 'AudiencePage'),
   page('sources', ['sources.read', 'sources'], () => import('./pages/sources.js'), 'SourcesPage'),
   page('sources/new', ['sources.read', 'sources'], () => import('./pages/sources.js'), 'SourceEditPage'),
   page('sources/:sourceId', ['sources.read', 'sources'], () => import('./pages/sources.js'), 'SourceEditPage'),
@@ -89,6 +95,18 @@ const CAMPAIGN_PAGES: readonly CampaignPage[] = [
   page('joint-controllers', JOINT, () => import('./pages/joint-controllers.js'), 'JointControllersPage'),
   page('joint-controllers/new', GOV_EDIT, () => import('./pages/joint-controllers.js'), 'JointControllerPage'),
   page('joint-controllers/:arrangementId', JOINT, () => import('./pages/joint-controllers.js'), 'JointControllerPage'),
+  page(
+    'website-consent',
+    ['governance.read', 'website consent'],
+    () => import('./pages/consent-sites.js'),
+    'ConsentSitesPage',
+  ),
+  page(
+    'website-consent/:siteId',
+    ['governance.read', 'website consent'],
+    () => import('./pages/consent-sites.js'),
+    'ConsentSitePage',
+  ),
 ];
 
 // Pages outside a campaign (the sign-in page is in the entry chunk: most visits start there).

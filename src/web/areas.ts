@@ -20,21 +20,7 @@ export const AREAS: readonly Area[] = [
   { path: 'tags', label: 'Tags and lists', section: 'Supporters and outreach', needs: 'people.read' },
   { path: 'sources', label: 'Sources', section: 'Supporters and outreach', needs: 'sources.read' },
   { path: 'imports', label: 'Imports', section: 'Supporters and outreach', needs: 'imports.read' },
-  {
-    path: 'audiences',
-    label: 'Audiences',
-    section: 'Supporters and outreach',
-    upcoming: {
-      arrivesWith: 'the audiences release',
-      summary:
-        'Groups of people to contact or advertise to, built only from data you may lawfully use for that purpose.',
-      points: [
-        'Build list-based audiences from people and their consents.',
-        'Check every export against objections, suppressions and consent before a file leaves Canvass.',
-        'Keep a record of what was shared, with whom and why, for your accountability records.',
-      ],
-    },
-  },
+  { path: 'audiences', label: 'Audiences', section: 'Supporters and outreach', needs: 'audiences.read' },
   {
     path: 'messages',
     label: 'Messages',
@@ -49,21 +35,7 @@ export const AREAS: readonly Area[] = [
       ],
     },
   },
-  {
-    path: 'website-consent',
-    label: 'Website consent',
-    section: 'Supporters and outreach',
-    upcoming: {
-      arrivesWith: 'the website consent release',
-      summary:
-        'A small consent banner for your campaign websites, and a scanner that checks what those sites set before consent.',
-      points: [
-        'Ask for consent before non-essential cookies and similar technologies are used (PECR regulation 6).',
-        'Keep a record of each consent given or withdrawn.',
-        'Scan your sites for cookies, trackers and requests made before the visitor chooses.',
-      ],
-    },
-  },
+  { path: 'website-consent', label: 'Website consent', section: 'Supporters and outreach', needs: 'governance.read' },
   { path: 'dpo', label: 'What needs the DPO', section: 'Compliance', needs: 'governance.read' },
   {
     path: 'rights-requests',

@@ -151,11 +151,11 @@ describe('staff dashboard (Chromium)', () => {
   });
 
   it('areas not built yet say so honestly', async () => {
-    await page.getByRole('navigation', { name: 'Campaign' }).getByRole('link', { name: 'Audiences' }).click();
-    await poll(() => heading(page).textContent()).toBe('Audiences');
+    await page.getByRole('navigation', { name: 'Campaign' }).getByRole('link', { name: 'Messages' }).click();
+    await poll(() => heading(page).textContent()).toBe('Messages');
     expect(await page.getByText('Not available yet: this area arrives with').count()).toBe(1);
     expect(await page.locator('table').count()).toBe(0);
-    await expectAccessible(page, 'empty-state page (Audiences)');
+    await expectAccessible(page, 'empty-state page (Messages)');
   });
 
   it('signs out and signs back in, showing the error envelope for a wrong password', async () => {

@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import { withClient } from '../../src/db/client.js';
 import { inCampaign, inInstallation } from '../../src/db/scope.js';
 import { addMember, makeCampaign, PASSWORD, type TestCampaign } from '../helpers/factories.js';
+import { seedConsentSiteTables } from '../helpers/consent-sites.js';
 import { ApiSession, startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -45,6 +46,8 @@ beforeAll(async () => {
   await seedDpiaTables();
   await seedGovernanceTables();
   await seedPrivacyNoticeTables();
+  await seedAudienceTables();
+  await seedConsentSiteTables(server.deps, b.owner.principal, b.campaign.id);
 });
 
 let bDpiaId: string;
@@ -129,6 +132,52 @@ async function seedPrivacyNoticeTables(): Promise<void> {
        VALUES ($1, $2, $3, 1, 'en', 'email', now(), '{}')`,
       [c, randomUUID(), bNoticePersonId],
     );
+  });
+}
+
+/** One row of campaign B in each audience table (issue 5), as the owner. */
+async function seedAudienceTables(): Promise<void> {
+  const ids = { segment: randomUUID(), audience: randomUUID(), export: randomUUID() };
+  const actor = JSON.stringify({ type: 'user', id: b.owner.principal.userId });
+  await withClient(server.database.owner, async (c) => {
+    const statements: [string, unknown[]][] = [
+      [`INSERT INTO audience_settings (campaign_id, file_expiry_days) VALUES ($1, 7)`, []],
+      [
+        `INSERT INTO audience_segments (campaign_id, segment_id, name, definition) VALUES ($1, $2, 'Seed', '{}')`,
+        [ids.segment],
+      ],
+      [
+        `INSERT INTO audiences (campaign_id, audience_id, name, platform, kind, activity_id, segment_id, consent_purpose, uninformed)
+         VALUES ($1, $2, 'Seed', 'meta', 'list', $3, $4, 'updates', 'exclude')`,
+        [ids.audience, bActivityId, ids.segment],
+      ],
+      [
+        `INSERT INTO audience_exports (campaign_id, export_id, audience_id, operation, platform, manifest, output_dir, files,
+           people_count, rows_written, created_by_actor, created_at, expires_at)
+         VALUES ($1, $2, $3, 'add', 'meta', '{}', '/nowhere', '[]', 1, 1, $4, now(), now() + interval '7 days')`,
+        [ids.export, ids.audience, actor],
+      ],
+      [
+        `INSERT INTO audience_export_members (campaign_id, export_id, person_id) VALUES ($1, $2, $3)`,
+        [ids.export, bNoticePersonId],
+      ],
+      [
+        `INSERT INTO audience_uploads (campaign_id, upload_id, export_id, audience_id, uploaded_at, recorded_by)
+         VALUES ($1, $2, $3, $4, now(), $5)`,
+        [randomUUID(), ids.export, ids.audience, actor],
+      ],
+      [
+        `INSERT INTO audience_removals (campaign_id, removal_id, audience_id, export_id, person_id, reason, hashed_identifiers,
+           normalization_rules_version, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, 'objection', '{}', 'seed', now(), $6)`,
+        [randomUUID(), ids.audience, ids.export, bNoticePersonId, actor],
+      ],
+      [
+        `INSERT INTO explicit_consent_wordings (campaign_id, wording_hash, note, recorded_by) VALUES ($1, $2, 'Seed', $3)`,
+        ['a'.repeat(64), actor],
+      ],
+    ];
+    for (const [text, params] of statements) await c.query(text, [b.campaign.id, ...params]);
   });
 }
 

@@ -1,0 +1,336 @@
+/**
+ * Audiences (issue 5): segments, audiences, preview, export behind the lawful gate, uploads,
+ * removals, audited downloads. Bodies are validated by the use cases (src/app/audiences.ts,
+ * src/app/audience-removals.ts); the schemas here document the API. Response shapes:
+ * src/shared/audiences.ts.
+ *
+ * Files written through the API go under `$CANVASS_DATA_DIR/audience-exports/<campaign>/`
+ * (the server's data directory), one new directory per export; they are downloaded through the
+ * audited file route and deleted at expiry.
+ */
+import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { confirmAudienceRemovals, exportAudienceRemovals, listPendingRemovals } from '../../app/audience-removals.js';
+import {
+  audienceCreateSchema,
+  audienceSettingsSchema,
+  audienceUpdateSchema,
+  createAudience,
+  createSegment,
+  exportAudience,
+  getAudience,
+  listAudiences,
+  listSegments,
+  openAudienceExportFile,
+  previewAudience,
+  recordAudienceUpload,
+  segmentInputSchema,
+  sweepExpiredAudienceFiles,
+  updateAudience,
+  updateAudienceSettings,
+  updateSegment,
+  uploadInputSchema,
+} from '../../app/audiences.js';
+import type { AppDeps } from '../../app/context.js';
+import { uuidv7 } from '../../domain/people.js';
+import { requirePrincipal } from '../auth.js';
+import { campaignParams, idParam } from './common.js';
+
+const tags = ['audiences'];
+const audienceParams = campaignParams.extend({ audienceId: z.uuid() });
+const segmentParams = campaignParams.extend({ segmentId: z.uuid() });
+const exportParams = campaignParams.extend({ exportId: z.uuid() });
+const fileParams = exportParams.extend({ fileName: z.string() });
+const removalsQuery = z.object({ audienceId: z.uuid().optional() });
+
+const fileNameOf = (params: unknown): string => {
+  const value = (params as { fileName?: unknown } | undefined)?.fileName;
+  return typeof value === 'string' ? value : '';
+};
+
+/** Where the server writes a campaign's audience files. */
+export function audienceExportsRoot(campaignId: string): string {
+  return resolve(process.env.CANVASS_DATA_DIR ?? './data', 'audience-exports', campaignId);
+}
+
+export function registerAudienceRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const campaignOf = (params: unknown): string => idParam(params, 'campaignId', 'campaign');
+  const audienceOf = (params: unknown): string => idParam(params, 'audienceId', 'audience');
+  const exportOf = (params: unknown): string => idParam(params, 'exportId', 'audience export');
+
+  app.get(
+    '/campaigns/:campaignId/audience-segments',
+    { schema: { tags, summary: 'Saved segments (audiences.read)', params: campaignParams } },
+    async (request) => ({
+      segments: await listSegments(deps, await requirePrincipal(deps, request), campaignOf(request.params)),
+    }),
+  );
+
+  app.post(
+    '/campaigns/:campaignId/audience-segments',
+    {
+      schema: {
+        tags,
+        summary: 'Save a segment: tags, lists, sources, attributes, consent state (audiences.manage)',
+        params: campaignParams,
+        body: segmentInputSchema,
+      },
+    },
+    async (request, reply) => {
+      const segment = await createSegment(
+        deps,
+        await requirePrincipal(deps, request),
+        campaignOf(request.params),
+        request.body,
+      );
+      return reply.status(201).send({ segment });
+    },
+  );
+
+  app.put(
+    '/campaigns/:campaignId/audience-segments/:segmentId',
+    {
+      schema: { tags, summary: 'Change a segment (audiences.manage)', params: segmentParams, body: segmentInputSchema },
+    },
+    async (request) => ({
+      segment: await updateSegment(
+        deps,
+        await requirePrincipal(deps, request),
+        campaignOf(request.params),
+        idParam(request.params, 'segmentId', 'segment'),
+        request.body,
+      ),
+    }),
+  );
+
+  app.get(
+    '/campaigns/:campaignId/audiences',
+    { schema: { tags, summary: 'Audiences, with pending removals (audiences.read)', params: campaignParams } },
+    async (request) => ({
+      audiences: await listAudiences(deps, await requirePrincipal(deps, request), campaignOf(request.params)),
+    }),
+  );
+
+  app.post(
+    '/campaigns/:campaignId/audiences',
+    {
+      schema: {
+        tags,
+        summary: 'Create an audience: platform, kind, activity, segment (audiences.manage)',
+        params: campaignParams,
+        body: audienceCreateSchema,
+      },
+    },
+    async (request, reply) => {
+      const audience = await createAudience(
+        deps,
+        await requirePrincipal(deps, request),
+        campaignOf(request.params),
+        request.body,
+      );
+      return reply.status(201).send({ audience });
+    },
+  );
+
+  app.get(
+    '/campaigns/:campaignId/audiences/:audienceId',
+    { schema: { tags, summary: 'An audience, its segment and its exports', params: audienceParams } },
+    async (request) =>
+      getAudience(deps, await requirePrincipal(deps, request), campaignOf(request.params), audienceOf(request.params)),
+  );
+
+  app.patch(
+    '/campaigns/:campaignId/audiences/:audienceId',
+    {
+      schema: {
+        tags,
+        summary: 'Change or retire an audience (audiences.manage)',
+        params: audienceParams,
+        body: audienceUpdateSchema,
+      },
+    },
+    async (request) => ({
+      audience: await updateAudience(
+        deps,
+        await requirePrincipal(deps, request),
+        campaignOf(request.params),
+        audienceOf(request.params),
+        request.body,
+      ),
+    }),
+  );
+
+  app.get(
+    '/campaigns/:campaignId/audiences/:audienceId/preview',
+    {
+      schema: {
+        tags,
+        summary: 'Who would be in the file, who is left out and why, and every rule finding with its fix',
+        params: audienceParams,
+      },
+    },
+    async (request) => ({
+      preview: await previewAudience(
+        deps,
+        await requirePrincipal(deps, request),
+        campaignOf(request.params),
+        audienceOf(request.params),
+      ),
+    }),
+  );
+
+  app.post(
+    '/campaigns/:campaignId/audiences/:audienceId/exports',
+    {
+      schema: {
+        tags,
+        summary:
+          'Export the platform file behind the lawful gate (audiences.export); 422 rule_refused names every failing rule and its fix',
+        params: audienceParams,
+      },
+    },
+    async (request, reply) => {
+      const campaignId = campaignOf(request.params);
+      const view = await exportAudience(
+        deps,
+        await requirePrincipal(deps, request),
+        campaignId,
+        audienceOf(request.params),
+        { directory: resolve(audienceExportsRoot(campaignId), uuidv7()) },
+      );
+      return reply.status(201).send({ export: view });
+    },
+  );
+
+  app.get(
+    '/campaigns/:campaignId/audience-exports/:exportId/files/:fileName',
+    {
+      schema: {
+        tags,
+        summary: 'Download a file of an export (audited; 409 invalid_state once the files expired)',
+        params: fileParams,
+      },
+    },
+    async (request, reply) => {
+      const file = await openAudienceExportFile(
+        deps,
+        await requirePrincipal(deps, request),
+        campaignOf(request.params),
+        exportOf(request.params),
+        fileNameOf(request.params),
+      );
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', `attachment; filename="${file.name}"`)
+        .header('cache-control', 'no-store')
+        .send(file.stream);
+    },
+  );
+
+  app.post(
+    '/campaigns/:campaignId/audience-exports/:exportId/upload',
+    {
+      schema: {
+        tags,
+        summary: 'Record that the export was uploaded to the platform: the audience is live (audiences.export)',
+        params: exportParams,
+        body: uploadInputSchema,
+      },
+    },
+    async (request) => ({
+      audience: await recordAudienceUpload(
+        deps,
+        await requirePrincipal(deps, request),
+        campaignOf(request.params),
+        exportOf(request.params),
+        request.body,
+      ),
+    }),
+  );
+
+  app.get(
+    '/campaigns/:campaignId/audience-removals',
+    {
+      schema: {
+        tags,
+        summary: 'Pending removals from live audiences (DM-REMOVE-FROM-LIVE-AUDIENCES)',
+        params: campaignParams,
+        querystring: removalsQuery,
+      },
+    },
+    async (request) => {
+      const query = removalsQuery.safeParse(request.query);
+      return {
+        removals: await listPendingRemovals(
+          deps,
+          await requirePrincipal(deps, request),
+          campaignOf(request.params),
+          query.success ? query.data.audienceId : undefined,
+        ),
+      };
+    },
+  );
+
+  app.post(
+    '/campaigns/:campaignId/audience-removals/exports',
+    {
+      schema: {
+        tags,
+        summary: 'Write the removal file of every audience with pending removals (audiences.export)',
+        params: campaignParams,
+        querystring: removalsQuery,
+      },
+    },
+    async (request, reply) => {
+      const campaignId = campaignOf(request.params);
+      const query = removalsQuery.safeParse(request.query);
+      const result = await exportAudienceRemovals(deps, await requirePrincipal(deps, request), campaignId, {
+        directory: audienceExportsRoot(campaignId),
+        ...(query.success && query.data.audienceId ? { audienceId: query.data.audienceId } : {}),
+      });
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.post(
+    '/campaigns/:campaignId/audience-exports/:exportId/confirm-removals',
+    {
+      schema: {
+        tags,
+        summary: 'Confirm that a removal file was uploaded to the platform (audiences.export)',
+        params: exportParams,
+      },
+    },
+    async (request) =>
+      confirmAudienceRemovals(
+        deps,
+        await requirePrincipal(deps, request),
+        campaignOf(request.params),
+        exportOf(request.params),
+      ),
+  );
+
+  app.put(
+    '/campaigns/:campaignId/audience-settings',
+    {
+      schema: {
+        tags,
+        summary: 'How many days export files are kept before deletion (the manifest stays)',
+        params: campaignParams,
+        body: audienceSettingsSchema,
+      },
+    },
+    async (request) => {
+      const campaignId = campaignOf(request.params);
+      const settings = await updateAudienceSettings(
+        deps,
+        await requirePrincipal(deps, request),
+        campaignId,
+        request.body,
+      );
+      await sweepExpiredAudienceFiles(deps, campaignId);
+      return { settings };
+    },
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * Audiences through HTTP (src/http/routes/audiences.ts): create, preview, export (files under
+ * $CANVASS_DATA_DIR/audience-exports), an audited download, a refusal naming the rule, upload,
+ * removals after an objection, and who may export. Runs on PGlite and PostgreSQL.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAuditEvents } from '../../src/app/audit.js';
+import { sha256Hex } from '../../src/domain/audiences/normalize.js';
+import type { AudienceExportView, AudiencePreview, AudienceView } from '../../src/shared/audiences.js';
+import { addPerson, makeAudienceCampaign, type AudienceCampaign } from '../helpers/audiences.js';
+import { addMember, PASSWORD } from '../helpers/factories.js';
+import { ApiSession, startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+const previousDataDir = process.env.CANVASS_DATA_DIR;
+
+beforeAll(async () => {
+  process.env.CANVASS_DATA_DIR = mkdtempSync(join(tmpdir(), 'canvass-data-'));
+  server = await startTestServer({ listen: false });
+});
+afterAll(async () => {
+  await server?.close();
+  if (previousDataDir === undefined) delete process.env.CANVASS_DATA_DIR;
+  else process.env.CANVASS_DATA_DIR = previousDataDir;
+});
+
+async function signedIn(email: string): Promise<ApiSession> {
+  const api = new ApiSession(server.app);
+  expect((await api.signIn(email, PASSWORD)).statusCode).toBe(200);
+  return api;
+}
+
+async function createAudience(api: ApiSession, ac: AudienceCampaign, platform = 'meta'): Promise<AudienceView> {
+  const res = await api.request('POST', `/api/campaigns/${ac.c}/audiences`, {
+    name: `Doorstep on ${platform}`,
+    platform,
+    kind: 'list',
+    activityId: ac.activityId,
+    segment: { name: `Doorstep (${platform})`, definition: { tags: [{ id: ac.tagId }] } },
+    consentPurpose: 'campaign_updates',
+    uninformed: 'exclude',
+  });
+  expect(res.statusCode).toBe(201);
+  return res.json().audience as AudienceView;
+}
+
+describe('audiences API', () => {
+  it('documents its routes in the OpenAPI document', async () => {
+    const docs = await server.app.inject({ method: 'GET', url: '/api/docs/json' });
+    expect(docs.statusCode).toBe(200);
+    const paths = Object.keys(docs.json<{ paths: Record<string, unknown> }>().paths);
+    expect(paths).toContain('/api/campaigns/{campaignId}/audiences/{audienceId}/exports');
+    expect(paths).toContain('/api/campaigns/{campaignId}/audience-exports/{exportId}/files/{fileName}');
+  });
+
+  it('previews, exports, downloads (audited), records the upload and serves removals', async () => {
+    const ac = await makeAudienceCampaign(server.deps);
+    const api = await signedIn(ac.owner.email);
+    const base = `/api/campaigns/${ac.c}`;
+    const erin = await addPerson(server.deps, ac, { email: 'erin@example.org' });
+    await addPerson(server.deps, ac, { email: 'frank@example.org' }, { notice: false });
+    const audience = await createAudience(api, ac);
+
+    const preview = await api.request('GET', `${base}/audiences/${audience.id}/preview`);
+    expect(preview.statusCode).toBe(200);
+    expect(preview.json().preview as AudiencePreview).toMatchObject({
+      segmentCount: 2,
+      includedCount: 1,
+      exclusions: [{ reason: 'TR-LIST-MATCHING-DISCLOSED', count: 1 }],
+    });
+
+    const exported = await api.request('POST', `${base}/audiences/${audience.id}/exports`);
+    expect(exported.statusCode).toBe(201);
+    const exp = exported.json().export as AudienceExportView;
+    expect(exp.directory.startsWith(join(process.env.CANVASS_DATA_DIR!, 'audience-exports', ac.c))).toBe(true);
+
+    const file = await api.request('GET', `${base}/audience-exports/${exp.id}/files/${exp.files[0]!.name}`);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-disposition']).toContain('attachment');
+    expect(file.body).toContain(sha256Hex('erin@example.org'));
+    expect(file.body).not.toContain('erin@example.org');
+    const missing = await api.request('GET', `${base}/audience-exports/${exp.id}/files/..%2F..%2Fetc%2Fpasswd`);
+    expect(missing.statusCode).toBe(404);
+    const { events } = await listAuditEvents(server.deps, ac.owner.principal, ac.c, { limit: 200 });
+    expect(events.filter((e) => e.type === 'audience.file_downloaded')).toHaveLength(1);
+
+    const uploaded = await api.request('POST', `${base}/audience-exports/${exp.id}/upload`, {
+      uploadedAt: new Date().toISOString(),
+    });
+    expect(uploaded.statusCode).toBe(200);
+    expect(uploaded.json().audience.status).toBe('live');
+
+    const objected = await api.request('POST', `${base}/people/${erin}/objection`, {
+      method: 'email',
+      receivedAt: new Date().toISOString(),
+    });
+    expect(objected.statusCode).toBeLessThan(300);
+    const pending = await api.request('GET', `${base}/audience-removals`);
+    expect(pending.json().removals).toMatchObject([{ personId: erin, reason: 'objection' }]);
+    const removalFile = await api.request('POST', `${base}/audience-removals/exports`);
+    expect(removalFile.statusCode).toBe(201);
+    const removalExport = removalFile.json().exports[0] as AudienceExportView;
+    const confirmed = await api.request('POST', `${base}/audience-exports/${removalExport.id}/confirm-removals`);
+    expect(confirmed.json()).toEqual({ confirmed: 1 });
+  });
+
+  it('refuses TikTok for a political campaign with 422 rule_refused naming the rule; an organiser may not export', async () => {
+    const ac = await makeAudienceCampaign(server.deps, { platforms: [{ platform: 'tiktok', platformName: 'TikTok' }] });
+    const api = await signedIn(ac.owner.email);
+    await addPerson(server.deps, ac, { email: 'gina@example.org' });
+    const audience = await createAudience(api, ac, 'tiktok');
+    const refused = await api.request('POST', `/api/campaigns/${ac.c}/audiences/${audience.id}/exports`);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.code).toBe('rule_refused');
+    expect(refused.json().error.details.ruleIds).toContain('ONL-PLATFORM-ELIGIBILITY');
+
+    const organiser = await addMember(server.deps, ac, 'organiser');
+    const other = await signedIn(organiser.email);
+    const forbidden = await other.request('POST', `/api/campaigns/${ac.c}/audiences/${audience.id}/exports`);
+    expect(forbidden.statusCode).toBe(403);
+  });
+});

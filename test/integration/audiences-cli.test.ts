@@ -1,0 +1,136 @@
+/**
+ * `canvass audience create|preview|export|uploaded|removals`, run in-process through main()
+ * against this file's own database.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { recordObjection } from '../../src/app/objections.js';
+import { sha256Hex } from '../../src/domain/audiences/normalize.js';
+import { addPerson, makeAudienceCampaign } from '../helpers/audiences.js';
+import { jsonOutput, runCli, type CliResult } from '../helpers/cli.js';
+import { useTestDatabase } from '../helpers/people.js';
+
+const ctx = useTestDatabase();
+const run = (argv: string[]): Promise<CliResult> => runCli(ctx.t.db, argv);
+
+describe('audience CLI', () => {
+  it('creates, previews, exports, records the upload and writes the removal file after an objection', async () => {
+    const ac = await makeAudienceCampaign(ctx.deps);
+    const who = ['--campaign', ac.c, '--by', ac.owner.email];
+    const hana = await addPerson(ctx.deps, ac, { email: 'hana@example.org' });
+    await addPerson(ctx.deps, ac, { email: 'ivan@example.org' }, { notice: false });
+
+    const created = await run([
+      'audience',
+      'create',
+      ...who,
+      '--name',
+      'Doorstep on Meta',
+      '--platform',
+      'meta',
+      '--activity',
+      ac.activityId,
+      '--tag',
+      ac.tagId,
+      '--consent-purpose',
+      'campaign_updates',
+      '--json',
+    ]);
+    expect(created.code).toBe(0);
+    const audienceId = (jsonOutput(created.stdout).audience as { id: string }).id;
+
+    const preview = await run(['audience', 'preview', audienceId, ...who]);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain('2 people in the segment; 1 would be in the file.');
+    expect(preview.stdout).toContain('TR-LIST-MATCHING-DISCLOSED');
+    expect(preview.stdout).toContain('An export would go ahead.');
+
+    const wrongPlatform = await run(['audience', 'export', audienceId, ...who, '--platform', 'x', '--out', tmpdir()]);
+    expect(wrongPlatform.code).toBe(1);
+    expect(wrongPlatform.stderr).toContain('--platform');
+
+    const out = mkdtempSync(join(tmpdir(), 'canvass-cli-audience-'));
+    const exported = await run([
+      'audience',
+      'export',
+      audienceId,
+      ...who,
+      '--platform',
+      'meta',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(exported.code).toBe(0);
+    const exp = jsonOutput(exported.stdout).export as { id: string; directory: string; files: { name: string }[] };
+    const csv = readFileSync(join(exp.directory, exp.files[0]!.name), 'utf8');
+    expect(csv).toContain(sha256Hex('hana@example.org'));
+    expect(csv).not.toContain(sha256Hex('ivan@example.org'));
+
+    const uploaded = await run(['audience', 'uploaded', exp.id, ...who]);
+    expect(uploaded.code).toBe(0);
+    expect(uploaded.stdout).toContain('is live');
+
+    await recordObjection(ctx.deps, ac.owner.principal, ac.c, hana, {
+      method: 'letter',
+      receivedAt: new Date().toISOString(),
+    });
+    const listed = await run(['audience', 'removals', ...who]);
+    expect(listed.stdout).toContain('Doorstep on Meta (meta)  objection');
+
+    const removalOut = mkdtempSync(join(tmpdir(), 'canvass-cli-removal-'));
+    const written = await run(['audience', 'removals', ...who, '--export', '--out', removalOut, '--json']);
+    expect(written.code).toBe(0);
+    const result = jsonOutput(written.stdout) as { removals: number; exports: { id: string; directory: string }[] };
+    expect(result.removals).toBe(1);
+    const manifest = JSON.parse(readFileSync(join(result.exports[0]!.directory, 'manifest.json'), 'utf8'));
+    expect(manifest.operation).toBe('remove');
+
+    const confirmed = await run(['audience', 'removals', ...who, '--confirm', result.exports[0]!.id]);
+    expect(confirmed.code).toBe(0);
+    expect(confirmed.stdout).toContain('1 removal confirmed.');
+  });
+
+  it('prints each failing rule with its fix when an export is refused, and exits 1', async () => {
+    const ac = await makeAudienceCampaign(ctx.deps, {
+      platforms: [{ platform: 'linkedin', platformName: 'LinkedIn' }],
+    });
+    const who = ['--campaign', ac.c, '--by', ac.owner.email];
+    await addPerson(ctx.deps, ac, { email: 'jo@example.org' });
+    const created = await run([
+      'audience',
+      'create',
+      ...who,
+      '--name',
+      'On LinkedIn',
+      '--platform',
+      'linkedin',
+      '--activity',
+      ac.activityId,
+      '--tag',
+      ac.tagId,
+      '--consent-purpose',
+      'campaign_updates',
+      '--json',
+    ]);
+    const audienceId = (jsonOutput(created.stdout).audience as { id: string }).id;
+    const refused = await run(['audience', 'export', audienceId, ...who, '--platform', 'linkedin', '--out', tmpdir()]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('ONL-PLATFORM-ELIGIBILITY');
+    expect(refused.stdout).toContain('Fix:');
+    const json = await run([
+      'audience',
+      'export',
+      audienceId,
+      ...who,
+      '--platform',
+      'linkedin',
+      '--out',
+      tmpdir(),
+      '--json',
+    ]);
+    expect(jsonOutput(json.stdout)).toMatchObject({ error: { code: 'rule_refused' } });
+  });
+});
