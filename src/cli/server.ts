@@ -3,6 +3,7 @@
  * `canvass serve` uses it, and so can a test or an embedding script: startServer() returns
  * once the server listens, with a stop() that undoes everything in reverse order.
  */
+import { resolve } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { AppDeps } from '../app/context.js';
@@ -91,7 +92,13 @@ export async function startServer(config: Config, options: StartServerOptions = 
     // work them (JOBS=false: another process runs the queue).
     const jobLog = deferredLogger();
     const jobs = createJobRunner({ db, jobs: JOBS, logger: jobLog.logger });
-    app = await buildServer({ deps, logLevel: config.logLevel, trustProxy: config.trustProxy, jobs });
+    app = await buildServer({
+      deps,
+      logLevel: config.logLevel,
+      trustProxy: config.trustProxy,
+      jobs,
+      audienceExportsDir: resolve(config.dataDir, 'audience-exports'),
+    });
     jobLog.attach(app.log);
 
     await app.listen({ port: config.port, host: config.host });

@@ -7,7 +7,7 @@
  * the same errors; the route schemas here feed the OpenAPI document.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
@@ -56,6 +56,12 @@ export interface ServerOptions {
   signInRateLimit?: number;
   /** Where log lines go (default stdout); tests pass a stream to inspect them. */
   logStream?: { write(line: string): void };
+  /**
+   * Where audience files written through the API go, one directory per campaign: the
+   * configuration's data directory + audience-exports (src/cli/server.ts); tests pass a
+   * temporary one. Default ./data/audience-exports.
+   */
+  audienceExportsDir?: string;
 }
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -175,7 +181,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       registerDpiaRoutes(api, deps);
       registerGovernanceRoutes(api, deps);
       registerTagRoutes(api, deps);
-      registerAudienceRoutes(api, deps);
+      registerAudienceRoutes(api, deps, options.audienceExportsDir ?? resolve('data', 'audience-exports'));
       registerPrivacyNoticeRoutes(api, deps);
       registerConsentSiteRoutes(api, deps);
     },

@@ -3,6 +3,9 @@
  * browser tests. `request` is Fastify's in-process injector for API tests; `url` is for
  * browsers.
  */
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { AppDeps } from '../../src/app/context.js';
 import { issueSetupLink } from '../../src/app/setup.js';
@@ -31,7 +34,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const database = await createTestDatabase();
   const deps = testDeps(database.db);
   const { jobs, ...rest } = options;
-  const app = await buildServer({ deps, logLevel: 'silent', ...rest, jobs: jobs ? jobs(database) : null });
+  const app = await buildServer({
+    deps,
+    logLevel: 'silent',
+    // Audience files written through the API go to a directory of this server's own.
+    audienceExportsDir: join(tmpdir(), `canvass-test-audience-exports-${randomUUID()}`),
+    ...rest,
+    jobs: jobs ? jobs(database) : null,
+  });
   let url = 'http://127.0.0.1';
   if (options.listen !== false) {
     await app.listen({ port: 0, host: '127.0.0.1' });

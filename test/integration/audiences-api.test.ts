@@ -1,6 +1,6 @@
 /**
  * Audiences through HTTP (src/http/routes/audiences.ts): create, preview, export (files under
- * $CANVASS_DATA_DIR/audience-exports), an audited download, a refusal naming the rule, upload,
+ * the server's audience exports directory), an audited download, a refusal naming the rule, upload,
  * removals after an objection, and who may export. Runs on PGlite and PostgreSQL.
  */
 import { mkdtempSync } from 'node:fs';
@@ -15,16 +15,13 @@ import { addMember, PASSWORD } from '../helpers/factories.js';
 import { ApiSession, startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
-const previousDataDir = process.env.CANVASS_DATA_DIR;
+const exportsDir = join(mkdtempSync(join(tmpdir(), 'canvass-data-')), 'audience-exports');
 
 beforeAll(async () => {
-  process.env.CANVASS_DATA_DIR = mkdtempSync(join(tmpdir(), 'canvass-data-'));
-  server = await startTestServer({ listen: false });
+  server = await startTestServer({ listen: false, audienceExportsDir: exportsDir });
 });
 afterAll(async () => {
   await server?.close();
-  if (previousDataDir === undefined) delete process.env.CANVASS_DATA_DIR;
-  else process.env.CANVASS_DATA_DIR = previousDataDir;
 });
 
 async function signedIn(email: string): Promise<ApiSession> {
@@ -75,7 +72,7 @@ describe('audiences API', () => {
     const exported = await api.request('POST', `${base}/audiences/${audience.id}/exports`);
     expect(exported.statusCode).toBe(201);
     const exp = exported.json().export as AudienceExportView;
-    expect(exp.directory.startsWith(join(process.env.CANVASS_DATA_DIR!, 'audience-exports', ac.c))).toBe(true);
+    expect(exp.directory.startsWith(join(exportsDir, ac.c))).toBe(true);
 
     const file = await api.request('GET', `${base}/audience-exports/${exp.id}/files/${exp.files[0]!.name}`);
     expect(file.statusCode).toBe(200);

@@ -4,7 +4,7 @@
  * src/app/audience-removals.ts); the schemas here document the API. Response shapes:
  * src/shared/audiences.ts.
  *
- * Files written through the API go under `$CANVASS_DATA_DIR/audience-exports/<campaign>/`
+ * Files written through the API go under `<exportsDir>/<campaign>/` (the data directory's audience-exports)
  * (the server's data directory), one new directory per export; they are downloaded through the
  * audited file route and deleted at expiry.
  */
@@ -49,12 +49,9 @@ const fileNameOf = (params: unknown): string => {
   return typeof value === 'string' ? value : '';
 };
 
-/** Where the server writes a campaign's audience files. */
-export function audienceExportsRoot(campaignId: string): string {
-  return resolve(process.env.CANVASS_DATA_DIR ?? './data', 'audience-exports', campaignId);
-}
-
-export function registerAudienceRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerAudienceRoutes(app: FastifyInstance, deps: AppDeps, exportsDir: string): void {
+  /** Where the server writes a campaign's audience files. */
+  const audienceExportsRoot = (campaignId: string): string => resolve(exportsDir, campaignId);
   const campaignOf = (params: unknown): string => idParam(params, 'campaignId', 'campaign');
   const audienceOf = (params: unknown): string => idParam(params, 'audienceId', 'audience');
   const exportOf = (params: unknown): string => idParam(params, 'exportId', 'audience export');
