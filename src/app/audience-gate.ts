@@ -32,7 +32,8 @@ import { invalid, AppError, notFound } from '../domain/errors.js';
 import { namePostcodeKey, type SuppressionIdentifier } from '../domain/suppression.js';
 import type { AudienceBuildFacts } from '../domain/rules/capabilities.js';
 import { decideAction } from '../domain/rules/engine.js';
-import type { ConsentFact, LawfulBasisClaim, PurposeRef, SubjectFacts } from '../domain/rules/facts.js';
+import { lawfulBasisClaimOf } from '../domain/rules/governance-rules.js';
+import type { ConsentFact, PurposeRef, SubjectFacts } from '../domain/rules/facts.js';
 import { consentEvidence } from '../domain/rules/lawful-basis-rules.js';
 import { objectionAbsolute } from '../domain/rules/marketing-rules.js';
 import type { Art26Scope } from '../domain/rules/online-rules.js';
@@ -85,46 +86,6 @@ export interface GateContext {
   /** The exported fields (the platform's default when the audience names none). */
   fields: AudienceField[];
   controllerId: string;
-}
-
-/** The lawful basis claim of an activity's record, as the lawful-basis rules read it. */
-function basisClaimOf(activity: {
-  lawfulBasis: LawfulBasis | null;
-  lawfulBasisNote: string | null;
-  legitimateInterestsAssessment: {
-    purpose: string;
-    necessity: string;
-    balancing: string;
-    assessedOn: string | null;
-    assessedBy: string;
-  } | null;
-}): LawfulBasisClaim | null {
-  switch (activity.lawfulBasis) {
-    case null:
-      return null;
-    case 'consent':
-      return { kind: 'consent' };
-    case 'public_task':
-      return { kind: 'public_task', necessityNote: activity.lawfulBasisNote };
-    case 'legitimate_interests': {
-      const lia = activity.legitimateInterestsAssessment;
-      return {
-        kind: 'legitimate_interests',
-        assessment:
-          lia === null
-            ? null
-            : {
-                purpose: lia.purpose,
-                necessity: lia.necessity,
-                balancing: lia.balancing,
-                assessedOn: lia.assessedOn ?? '',
-                assessedBy: lia.assessedBy,
-              },
-      };
-    }
-    default:
-      return { kind: activity.lawfulBasis };
-  }
 }
 
 /** Loads the audience-level facts. invalid_state when the activity cannot carry an audience at all. */
@@ -220,7 +181,7 @@ export async function loadGateContext(
   const purpose: PurposeRef = {
     name: audience.consentPurpose,
     category: 'campaigning',
-    basis: basisClaimOf(activity),
+    basis: lawfulBasisClaimOf(activity),
   };
   const facts = {
     controller: { id: campaign.campaign_id, name: campaign.name, type: campaign.controller_type as ControllerType },

@@ -3,18 +3,26 @@
  * holds only hashes (computed when it was queued, before any erasure), while
  * writeAudienceFiles takes identifiers to normalize and hash; so removal files are laid out
  * here, by the same table (headers, file format, row limits, platform product, sources) and
- * with the same handling: a new directory (0700), each file created exclusively with mode 0600,
- * fsynced, then the manifest (the writer's manifest shape, `operation: "remove"`), then the
- * directory fsynced. Nothing partial is left on failure.
+ * with the writer's own file handling (createOutputDirectory, writeDurably, syncDirectory): a
+ * new directory (0700), each file created exclusively with mode 0600 and fsynced, then the
+ * manifest (the writer's manifest shape, `operation: "remove"`), then the directory fsynced.
+ * Nothing partial is left on failure.
  *
  * CSV platforms: one column per hashed field, the platform's headers; a person with several
  * emails or phones takes several rows (any row matching removes them). Snap: one JSON request
  * body per identifier type, as for adds.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { MANIFEST_FILE, type AudienceFileManifest, type ManifestFile } from '../audiences/audience-file-writer.js';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  createOutputDirectory,
+  MANIFEST_FILE,
+  syncDirectory,
+  writeDurably,
+  type AudienceFileManifest,
+  type ManifestFile,
+} from '../audiences/audience-file-writer.js';
 import {
   fieldRuleOf,
   NORMALIZATION_RULES_VERSION,
@@ -39,26 +47,6 @@ export interface WriteRemovalFilesOptions {
   now?: () => Date;
 }
 
-async function writeFileDurably(path: string, text: string): Promise<void> {
-  const handle = await open(path, 'wx', 0o600);
-  try {
-    await handle.chmod(0o600);
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDirectory(directory: string): Promise<void> {
-  const handle = await open(directory, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export async function writeRemovalFiles(options: WriteRemovalFilesOptions): Promise<AudienceFileManifest> {
@@ -69,10 +57,7 @@ export async function writeRemovalFiles(options: WriteRemovalFilesOptions): Prom
   if (fields.length === 0) {
     throw new AppError('invalid_state', `no hashed identifier ${rules.product} can remove people by is exported`);
   }
-  const exists = await stat(options.directory).catch(() => null);
-  if (exists !== null) throw new AppError('conflict', `${options.directory} already exists`);
-  await mkdir(dirname(options.directory), { recursive: true });
-  await mkdir(options.directory, { mode: 0o700 });
+  await createOutputDirectory(options.directory);
   const files: ManifestFile[] = [];
   let rowsWritten = 0;
   let skipped = 0;
@@ -80,7 +65,7 @@ export async function writeRemovalFiles(options: WriteRemovalFilesOptions): Prom
     const maxRows = rules.limits.maxRowsPerFile ?? Number.POSITIVE_INFINITY;
     const base = `${options.platform}-remove-`;
     const emit = async (name: string, text: string, rows: number): Promise<void> => {
-      await writeFileDurably(join(options.directory, name), text);
+      await writeDurably(join(options.directory, name), text);
       files.push({ name, rows, bytes: Buffer.byteLength(text, 'utf8'), sha256: sha256(text) });
     };
     if (rules.format.kind === 'snap_json') {
@@ -142,9 +127,7 @@ export async function writeRemovalFiles(options: WriteRemovalFilesOptions): Prom
       warnings: rowsWritten === 0 ? ['No rows were written: nothing can be removed from these hashes.'] : [],
       sources: [...sources.values()],
     };
-    const manifestPath = join(options.directory, MANIFEST_FILE);
-    await writeFileDurably(`${manifestPath}.tmp`, JSON.stringify(manifest, null, 2) + '\n');
-    await rename(`${manifestPath}.tmp`, manifestPath);
+    await writeDurably(join(options.directory, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
     await syncDirectory(options.directory);
     return manifest;
   } catch (error) {

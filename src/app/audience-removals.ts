@@ -32,8 +32,8 @@ import { AUDIENCE_CHANNEL } from '../domain/rules/transparency-rules.js';
 import { platformLabel, type PlatformId } from '../domain/rules/platforms.js';
 import type { PendingRemovalView, RemovalExportResult, RemovalReason } from '../shared/audiences.js';
 import { writeRemovalFiles } from './audience-removal-file.js';
-import { audienceTx } from './audience-tables.js';
-import { loadExportRow, presentExport } from './audiences.js';
+import { audienceTx, type AudienceTx } from './audience-tables.js';
+import { loadExportRow, recordExport, staffMemberOf } from './audiences.js';
 import { appendAuditEvent } from './audit.js';
 import { actorOf, authorize, nowOf, type AppDeps, type Principal } from './context.js';
 import { lockPeople } from './people-shared.js';
@@ -204,6 +204,18 @@ export async function queueAudienceRemovals(tx: Tx, campaignId: string, input: Q
   return queued;
 }
 
+/** The pending removals (not yet confirmed uploaded) with their audience (a), of the campaign or one audience. */
+function pendingRemovalsOf(atx: AudienceTx, campaignId: string, audienceId: string | undefined) {
+  return atx
+    .selectFrom('audience_removals as r')
+    .innerJoin('audiences as a', (j) =>
+      j.onRef('a.campaign_id', '=', 'r.campaign_id').onRef('a.audience_id', '=', 'r.audience_id'),
+    )
+    .where('r.campaign_id', '=', campaignId)
+    .where('r.confirmed_at', 'is', null)
+    .$if(audienceId !== undefined, (q) => q.where('r.audience_id', '=', audienceId!));
+}
+
 /** Pending removals (not yet confirmed uploaded), oldest first; optionally of one audience. */
 export async function listPendingRemovals(
   deps: AppDeps,
@@ -213,11 +225,7 @@ export async function listPendingRemovals(
 ): Promise<PendingRemovalView[]> {
   return inCampaign(deps.db, campaignId, async (tx) => {
     await authorize(tx, principal, campaignId, 'audiences.read');
-    const rows = await audienceTx(tx)
-      .selectFrom('audience_removals as r')
-      .innerJoin('audiences as a', (j) =>
-        j.onRef('a.campaign_id', '=', 'r.campaign_id').onRef('a.audience_id', '=', 'r.audience_id'),
-      )
+    const rows = await pendingRemovalsOf(audienceTx(tx), campaignId, audienceId)
       .select([
         'r.removal_id',
         'r.audience_id',
@@ -228,9 +236,6 @@ export async function listPendingRemovals(
         'r.created_at',
         'r.removal_export_id',
       ])
-      .where('r.campaign_id', '=', campaignId)
-      .where('r.confirmed_at', 'is', null)
-      .$if(audienceId !== undefined, (q) => q.where('r.audience_id', '=', audienceId!))
       .orderBy('r.created_at')
       .execute();
     return rows.map((r) => ({
@@ -261,26 +266,14 @@ export async function exportAudienceRemovals(
     await authorize(tx, principal, campaignId, 'audiences.export');
     const atx = audienceTx(tx);
     const now = nowOf(deps);
-    const actor = actorOf(principal);
-    const pending = await atx
-      .selectFrom('audience_removals as r')
-      .innerJoin('audiences as a', (j) =>
-        j.onRef('a.campaign_id', '=', 'r.campaign_id').onRef('a.audience_id', '=', 'r.audience_id'),
-      )
+    const pending = await pendingRemovalsOf(atx, campaignId, options.audienceId)
       .select(['r.removal_id', 'r.audience_id', 'r.reason', 'r.hashed_identifiers', 'a.name', 'a.platform', 'a.fields'])
-      .where('r.campaign_id', '=', campaignId)
-      .where('r.confirmed_at', 'is', null)
-      .$if(options.audienceId !== undefined, (q) => q.where('r.audience_id', '=', options.audienceId!))
       .orderBy('r.audience_id')
       .orderBy('r.created_at')
       .execute();
     const byAudience = new Map<string, typeof pending>();
     for (const r of pending) byAudience.set(r.audience_id, [...(byAudience.get(r.audience_id) ?? []), r]);
-    const user = await tx
-      .selectFrom('users')
-      .select('display_name')
-      .where('user_id', '=', principal.userId)
-      .executeTakeFirst();
+    const staffMember = await staffMemberOf(tx, principal);
     const exports = [];
     for (const [audienceId, removals] of byAudience) {
       const first = removals[0]!;
@@ -293,33 +286,33 @@ export async function exportAudienceRemovals(
         platform,
         fields: removalFields(platform, first.fields as AudienceField[]),
         audience: { id: audienceId, name: first.name },
-        staffMember: { id: principal.userId, name: user?.display_name ?? principal.userId },
+        staffMember,
         removals: removals.map((r) => r.hashed_identifiers),
         directory,
         reasons,
         now: () => nowOf(deps),
       });
-      await atx
-        .insertInto('audience_exports')
-        .values({
-          campaign_id: campaignId,
-          export_id: exportId,
-          audience_id: audienceId,
-          operation: 'remove',
-          platform,
-          manifest: JSON.stringify(manifest),
-          output_dir: directory,
-          files: JSON.stringify(manifest.files.map((f) => f.name)),
-          people_count: removals.length,
-          rows_written: manifest.rowsWritten,
-          decision_seq: null,
-          created_by: principal.userId,
-          created_by_actor: JSON.stringify(actor),
-          created_at: now,
-          // Removal files are kept until the removal is confirmed, at most 90 days.
-          expires_at: new Date(now.getTime() + 90 * 86_400_000),
-        })
-        .execute();
+      exports.push(
+        await recordExport(
+          tx,
+          campaignId,
+          principal,
+          {
+            exportId,
+            audienceId,
+            operation: 'remove',
+            platform,
+            manifest,
+            directory,
+            peopleCount: removals.length,
+            excluded: {},
+            decisionSeq: null,
+            // Removal files are kept until the removal is confirmed, at most 90 days.
+            expiresAt: new Date(now.getTime() + 90 * 86_400_000),
+          },
+          now,
+        ),
+      );
       await atx
         .updateTable('audience_removals')
         .set({ removal_export_id: exportId })
@@ -330,28 +323,6 @@ export async function exportAudienceRemovals(
           removals.map((r) => r.removal_id),
         )
         .execute();
-      await appendAuditEvent(
-        tx,
-        campaignId,
-        actor,
-        {
-          type: 'audience.exported',
-          data: {
-            audienceId,
-            exportId,
-            operation: 'remove',
-            platform,
-            people: removals.length,
-            rows: manifest.rowsWritten,
-            files: manifest.files.map((f) => ({ name: f.name, sha256: f.sha256 })),
-            excluded: {},
-            decisionSeq: null,
-            normalizationRulesVersion: manifest.normalizationRulesVersion,
-          },
-        },
-        now,
-      );
-      exports.push(presentExport(await loadExportRow(atx, campaignId, exportId), null, now));
     }
     return { exports, removals: pending.length };
   });

@@ -181,18 +181,25 @@ function presentSegment(row: Awaited<ReturnType<typeof loadSegmentRow>>): Segmen
   };
 }
 
-function presentAudience(row: AudienceRow, pendingRemovals: number): AudienceView {
+/** The audience's choices as stored, typed: what its view shows and what the gate decides on. */
+function audienceChoices(row: AudienceRow) {
   return {
-    id: row.audience_id,
-    name: row.name,
     platform: row.platform as PlatformId,
     kind: row.kind as AudienceKind,
     activityId: row.activity_id,
-    segmentId: row.segment_id,
     consentPurpose: row.consent_purpose,
     electionAds: row.election_ads,
     uninformed: row.uninformed as 'exclude' | 'refuse',
     fields: row.fields as AudienceField[],
+  };
+}
+
+function presentAudience(row: AudienceRow, pendingRemovals: number): AudienceView {
+  return {
+    id: row.audience_id,
+    name: row.name,
+    ...audienceChoices(row),
+    segmentId: row.segment_id,
     fileExpiryDays: row.file_expiry_days,
     status: row.status as AudienceView['status'],
     seedAudienceId: row.seed_audience_id,
@@ -251,6 +258,22 @@ async function pendingRemovalCounts(tx: AudienceTx, campaignId: string): Promise
     .groupBy('audience_id')
     .execute();
   return new Map(rows.map((r) => [r.audience_id, Number(r.n)]));
+}
+
+/** An audience's view as it is now, with its pending removals. */
+async function loadAudienceView(atx: AudienceTx, campaignId: string, audienceId: string): Promise<AudienceView> {
+  const pending = await pendingRemovalCounts(atx, campaignId);
+  return presentAudience(await loadAudienceRow(atx, campaignId, audienceId), pending.get(audienceId) ?? 0);
+}
+
+/** Adds one pass's exclusion counts to a running total. */
+function addExclusions(
+  total: Partial<Record<ExclusionReason, number>>,
+  more: Partial<Record<ExclusionReason, number>>,
+): void {
+  for (const [reason, n] of Object.entries(more) as [ExclusionReason, number][]) {
+    total[reason] = (total[reason] ?? 0) + n;
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -514,8 +537,7 @@ export async function updateAudience(
         now,
       );
     }
-    const pending = await pendingRemovalCounts(atx, campaignId);
-    return presentAudience(await loadAudienceRow(atx, campaignId, audienceId), pending.get(audienceId) ?? 0);
+    return loadAudienceView(atx, campaignId, audienceId);
   });
 }
 
@@ -573,18 +595,7 @@ async function listExportRows(atx: AudienceTx, campaignId: string, audienceId: s
 }
 
 function gateAudienceOf(row: AudienceRow, definition: SegmentDefinition): GateAudience {
-  return {
-    audienceId: row.audience_id,
-    name: row.name,
-    platform: row.platform as PlatformId,
-    kind: row.kind as AudienceKind,
-    activityId: row.activity_id,
-    consentPurpose: row.consent_purpose,
-    electionAds: row.election_ads,
-    uninformed: row.uninformed as 'exclude' | 'refuse',
-    fields: row.fields as AudienceField[],
-    definition,
-  };
+  return { audienceId: row.audience_id, name: row.name, ...audienceChoices(row), definition };
 }
 
 async function loadGate(tx: Tx, campaignId: string, audienceId: string, now: Date) {
@@ -618,9 +629,7 @@ async function runGate(tx: Tx, campaignId: string, ctx: GateContext): Promise<Ga
   for await (const batch of scanAudience(tx, campaignId, ctx)) {
     segmentCount += batch.selected;
     included += batch.kept.length;
-    for (const [reason, n] of Object.entries(batch.excluded)) {
-      excluded[reason as ExclusionReason] = (excluded[reason as ExclusionReason] ?? 0) + n;
-    }
+    addExclusions(excluded, batch.excluded);
     for (const f of batch.decision.findings) if (!findings.some((g) => g.ruleId === f.ruleId)) findings.push(f);
   }
   return { decision: decisionOf(findings, audienceLevel.reasoning), segmentCount, included, excluded };
@@ -688,13 +697,87 @@ async function fileExpiryDays(atx: AudienceTx, campaignId: string, row: Audience
   return settings?.file_expiry_days ?? DEFAULT_FILE_EXPIRY_DAYS;
 }
 
-async function staffName(tx: Tx, principal: Principal): Promise<string> {
+/** The staff member a file's manifest names: the user's display name, else their id. */
+export async function staffMemberOf(tx: Tx, principal: Principal): Promise<{ id: string; name: string }> {
   const user = await tx
     .selectFrom('users')
     .select('display_name')
     .where('user_id', '=', principal.userId)
     .executeTakeFirst();
-  return user?.display_name ?? principal.userId;
+  return { id: principal.userId, name: user?.display_name ?? principal.userId };
+}
+
+/** Deletes a directory of files that will not be recorded (best effort: the error that led here stands). */
+const discardDirectory = (directory: string): Promise<void> =>
+  rm(directory, { recursive: true, force: true }).catch(() => undefined);
+
+export interface NewExport {
+  exportId: string;
+  audienceId: string;
+  operation: 'add' | 'remove';
+  platform: PlatformId;
+  manifest: AudienceFileManifest;
+  directory: string;
+  peopleCount: number;
+  /** Exclusion counts by key, for the audit event (none for a removal). */
+  excluded: Record<string, number>;
+  /** The gate's recorded decision (none for a removal). */
+  decisionSeq: number | null;
+  expiresAt: Date;
+}
+
+/** Records written files: the export row and the audience.exported audit event. Returns its view. */
+export async function recordExport(
+  tx: Tx,
+  campaignId: string,
+  principal: Principal,
+  e: NewExport,
+  now: Date,
+): Promise<AudienceExportView> {
+  const atx = audienceTx(tx);
+  const actor = actorOf(principal);
+  await atx
+    .insertInto('audience_exports')
+    .values({
+      campaign_id: campaignId,
+      export_id: e.exportId,
+      audience_id: e.audienceId,
+      operation: e.operation,
+      platform: e.platform,
+      manifest: JSON.stringify(e.manifest),
+      output_dir: e.directory,
+      files: JSON.stringify(e.manifest.files.map((f) => f.name)),
+      people_count: e.peopleCount,
+      rows_written: e.manifest.rowsWritten,
+      decision_seq: e.decisionSeq,
+      created_by: principal.userId,
+      created_by_actor: JSON.stringify(actor),
+      created_at: now,
+      expires_at: e.expiresAt,
+    })
+    .execute();
+  await appendAuditEvent(
+    tx,
+    campaignId,
+    actor,
+    {
+      type: 'audience.exported',
+      data: {
+        audienceId: e.audienceId,
+        exportId: e.exportId,
+        operation: e.operation,
+        platform: e.platform,
+        people: e.peopleCount,
+        rows: e.manifest.rowsWritten,
+        files: e.manifest.files.map((f) => ({ name: f.name, sha256: f.sha256 })),
+        excluded: e.excluded,
+        decisionSeq: e.decisionSeq,
+        normalizationRulesVersion: e.manifest.normalizationRulesVersion,
+      },
+    },
+    now,
+  );
+  return presentExport(await loadExportRow(atx, campaignId, e.exportId), null, now);
 }
 
 /**
@@ -715,7 +798,6 @@ export async function exportAudience(
     await authorize(tx, principal, campaignId, 'audiences.export');
     await lockPeople(tx, campaignId);
     const now = nowOf(deps);
-    const actor = actorOf(principal);
     const atx = audienceTx(tx);
     const { row, ctx } = await loadGate(tx, campaignId, audienceId, now);
     const capability = capabilityOf(ctx.audience.kind);
@@ -750,7 +832,7 @@ export async function exportAudience(
         explanation: `The lawful gate allowed the ${capability === 'audience.build' ? 'list-based audience' : 'lookalike seed'} for ${gate.included} of the ${gate.segmentCount} people of the segment; the others are left out, counted by reason.`,
       },
     ];
-    const staff = { id: principal.userId, name: await staffName(tx, principal) };
+    const staff = await staffMemberOf(tx, principal);
     let members = 0;
     async function* people() {
       for await (const batch of scanAudience(tx, campaignId, ctx)) {
@@ -764,9 +846,7 @@ export async function exportAudience(
           .values(batch.kept.map((k) => ({ campaign_id: campaignId, export_id: exportId, person_id: k.personId })))
           .execute();
         members += batch.kept.length;
-        for (const [reason, n] of Object.entries(batch.excluded)) {
-          secondPass[reason as ExclusionReason] = (secondPass[reason as ExclusionReason] ?? 0) + n;
-        }
+        addExclusions(secondPass, batch.excluded);
         yield batch.kept.map((k) => k.person);
       }
     }
@@ -788,7 +868,7 @@ export async function exportAudience(
         onProgress: (p) => options.onProgress?.({ ...p, total: gate.included }),
       });
     } catch (error) {
-      await rm(directory, { recursive: true, force: true }).catch(() => undefined);
+      await discardDirectory(directory);
       throw error;
     }
     const manifest = written.manifest;
@@ -797,35 +877,34 @@ export async function exportAudience(
     const same =
       members === gate.included && EXCLUSION_REASONS.every((r) => (secondPass[r] ?? 0) === (gate.excluded[r] ?? 0));
     if (!same) {
-      await rm(directory, { recursive: true, force: true }).catch(() => undefined);
+      await discardDirectory(directory);
       throw new AppError(
         'conflict',
         'the audience changed while it was exported (people were added or consents changed); export it again',
       );
     }
+    let exported: AudienceExportView;
     try {
-      await atx
-        .insertInto('audience_exports')
-        .values({
-          campaign_id: campaignId,
-          export_id: exportId,
-          audience_id: audienceId,
+      exported = await recordExport(
+        tx,
+        campaignId,
+        principal,
+        {
+          exportId,
+          audienceId,
           operation: 'add',
           platform: ctx.audience.platform,
-          manifest: JSON.stringify(manifest),
-          output_dir: directory,
-          files: JSON.stringify(manifest.files.map((f) => f.name)),
-          people_count: members,
-          rows_written: manifest.rowsWritten,
-          decision_seq: decisionSeq,
-          created_by: principal.userId,
-          created_by_actor: JSON.stringify(actor),
-          created_at: now,
-          expires_at: expiresAt,
-        })
-        .execute();
+          manifest,
+          directory,
+          peopleCount: members,
+          excluded,
+          decisionSeq,
+          expiresAt,
+        },
+        now,
+      );
     } catch (error) {
-      await rm(directory, { recursive: true, force: true }).catch(() => undefined);
+      await discardDirectory(directory);
       throw error;
     }
     await atx
@@ -834,28 +913,7 @@ export async function exportAudience(
       .where('campaign_id', '=', campaignId)
       .where('audience_id', '=', audienceId)
       .execute();
-    await appendAuditEvent(
-      tx,
-      campaignId,
-      actor,
-      {
-        type: 'audience.exported',
-        data: {
-          audienceId,
-          exportId,
-          operation: 'add',
-          platform: ctx.audience.platform,
-          people: members,
-          rows: manifest.rowsWritten,
-          files: manifest.files.map((f) => ({ name: f.name, sha256: f.sha256 })),
-          excluded,
-          decisionSeq,
-          normalizationRulesVersion: manifest.normalizationRulesVersion,
-        },
-      },
-      now,
-    );
-    return presentExport(await loadExportRow(atx, campaignId, exportId), null, now);
+    return exported;
   });
   if (refused.error) throw refused.error;
   return view!;
@@ -925,8 +983,7 @@ export async function recordAudienceUpload(
       { type: 'audience.uploaded', data: { audienceId: row.audience_id, exportId, uploadId } },
       now,
     );
-    const pending = await pendingRemovalCounts(atx, campaignId);
-    return presentAudience(await loadAudienceRow(atx, campaignId, row.audience_id), pending.get(row.audience_id) ?? 0);
+    return loadAudienceView(atx, campaignId, row.audience_id);
   });
 }
 
@@ -1002,17 +1059,13 @@ export async function sweepExpiredAudienceFiles(deps: AppDeps, campaignId: strin
         await rm(join(e.output_dir, file), { force: true });
       }
     }
+    const exportIds = due.map((e) => e.export_id);
     await atx
       .updateTable('audience_exports')
       .set({ files_deleted_at: now })
       .where('campaign_id', '=', campaignId)
-      .where(
-        'export_id',
-        'in',
-        due.map((e) => e.export_id),
-      )
+      .where('export_id', 'in', exportIds)
       .execute();
-    const exportIds = due.map((e) => e.export_id);
     await appendAuditEvent(
       tx,
       campaignId,

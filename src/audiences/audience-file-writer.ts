@@ -1157,24 +1157,7 @@ export async function writeAudienceFiles(options: WriteAudienceFilesOptions): Pr
   options.signal?.throwIfAborted();
 
   const directory = options.directory;
-  const existing = await stat(directory).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null;
-    throw error;
-  });
-  if (existing !== null) {
-    throw new AppError('conflict', `${directory} already exists: audience files are written into a new directory`, {
-      directory,
-    });
-  }
-  await mkdir(dirname(directory), { recursive: true });
-  // Not recursive: fails if another export created it in the meantime.
-  await mkdir(directory, { mode: 0o700 });
-  const handle = await open(directory, 'r');
-  try {
-    await handle.chmod(0o700);
-  } finally {
-    await handle.close();
-  }
+  await createOutputDirectory(directory);
 
   const writer = new AudienceFileWriter(options, validated);
   try {
@@ -1234,8 +1217,33 @@ function uniqueSources(sources: readonly RuleSource[]): RuleSource[] {
   return [...seen.values()];
 }
 
+/**
+ * Creates the new directory audience files are written into (0700); 'conflict' if it exists.
+ * Shared with the removal files (src/app/audience-removal-file.ts).
+ */
+export async function createOutputDirectory(directory: string): Promise<void> {
+  const existing = await stat(directory).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (existing !== null) {
+    throw new AppError('conflict', `${directory} already exists: audience files are written into a new directory`, {
+      directory,
+    });
+  }
+  await mkdir(dirname(directory), { recursive: true });
+  // Not recursive: fails if another export created it in the meantime.
+  await mkdir(directory, { mode: 0o700 });
+  const handle = await open(directory, 'r');
+  try {
+    await handle.chmod(0o700);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Writes a file (0600, exclusively) via a temporary name, fsynced, then renamed into place. */
-async function writeDurably(path: string, text: string): Promise<void> {
+export async function writeDurably(path: string, text: string): Promise<void> {
   const temporary = `${path}.tmp`;
   const handle = await open(temporary, 'wx', 0o600);
   try {
@@ -1248,7 +1256,8 @@ async function writeDurably(path: string, text: string): Promise<void> {
   await rename(temporary, path);
 }
 
-async function syncDirectory(directory: string): Promise<void> {
+/** Makes the directory's entries durable (after its files are written and renamed). */
+export async function syncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, 'r');
   try {
     await handle.sync();

@@ -20,9 +20,7 @@
  * integration tests use: an active activity listing custom audiences, a complete Art 26
  * arrangement with Meta, an approved DPIA and a published notice that explains list matching.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../../src/app/audit.js';
@@ -62,15 +60,12 @@ describe('audiences in the dashboard (Chromium)', () => {
   let cat = '';
   let canvass = '';
   let consoleErrors: string[] = [];
-  const dataDir = mkdtempSync(join(tmpdir(), 'canvass-audiences-e2e-'));
-  const previousDataDir = process.env.CANVASS_DATA_DIR;
   const heading = () => page.getByRole('heading', { level: 1 });
   const status = () => page.getByRole('status').first();
 
   skipAfterFirstFailure();
 
   beforeAll(async () => {
-    process.env.CANVASS_DATA_DIR = dataDir;
     await ensureDashboardBuilt();
     server = await startTestServer();
     ({ browser, page, consoleErrors } = await openBrowserPage());
@@ -79,9 +74,6 @@ describe('audiences in the dashboard (Chromium)', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    if (previousDataDir === undefined) delete process.env.CANVASS_DATA_DIR;
-    else process.env.CANVASS_DATA_DIR = previousDataDir;
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** A person from `sourceId`, on the tag, given the current notice unless told otherwise. */

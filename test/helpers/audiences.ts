@@ -11,7 +11,7 @@ import { publishPrivacyNotice, updatePrivacyNoticeSettings } from '../../src/app
 import { inCampaign } from '../../src/db/scope.js';
 import { makeCampaign, type TestCampaign } from './factories.js';
 import { insertSource } from './people.js';
-import { insertActivity, META_ESSENCE, OBJECTION_URL } from './privacy-notice.js';
+import { insertActivity, insertArrangement, OBJECTION_URL } from './privacy-notice.js';
 
 const FULL_RESPONSIBILITIES = {
   transparency: { party: 'campaign', note: '' },
@@ -22,32 +22,20 @@ const FULL_RESPONSIBILITIES = {
   contact_point: { party: 'campaign', note: '' },
 };
 
+/** A complete Art 26 arrangement (every responsibility assigned, eligibility confirmed, reviewed). */
 export async function insertCompleteArrangement(
   deps: AppDeps,
   campaignId: string,
   options: { platform?: string; platformName?: string; scope?: string } = {},
 ): Promise<string> {
-  const id = randomUUID();
-  await inCampaign(deps.db, campaignId, (tx) =>
-    tx
-      .insertInto('joint_controller_arrangements')
-      .values({
-        campaign_id: campaignId,
-        arrangement_id: id,
-        platform: options.platform ?? 'meta',
-        platform_name: options.platformName ?? 'Meta',
-        scope: options.scope ?? 'custom_audiences',
-        preset_version: null,
-        terms_reference: 'Meta Custom Audiences terms',
-        responsibilities: JSON.stringify(FULL_RESPONSIBILITIES),
-        essence: META_ESSENCE,
-        eligibility_confirmation: 'Authorised for social issues, elections or politics on 2026-10-01',
-        review_due_on: '2027-06-01',
-        last_reviewed_on: '2026-11-01',
-      })
-      .execute(),
-  );
-  return id;
+  return insertArrangement(deps, campaignId, {
+    ...options,
+    termsReference: 'Meta Custom Audiences terms',
+    responsibilities: FULL_RESPONSIBILITIES,
+    eligibilityConfirmation: 'Authorised for social issues, elections or politics on 2026-10-01',
+    reviewDueOn: '2027-06-01',
+    lastReviewedOn: '2026-11-01',
+  });
 }
 
 /** An approved DPIA version covering the activity, reviewed in 2027. */

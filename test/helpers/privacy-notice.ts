@@ -75,10 +75,21 @@ export async function insertActivity(deps: AppDeps, campaignId: string, record: 
   return id;
 }
 
+/** A joint-controller arrangement: by default Meta custom audiences, with the essence only. */
 export async function insertArrangement(
   deps: AppDeps,
   campaignId: string,
-  record: { platform?: string; platformName?: string; scope?: string; essence?: string } = {},
+  record: {
+    platform?: string;
+    platformName?: string;
+    scope?: string;
+    essence?: string;
+    termsReference?: string;
+    responsibilities?: Record<string, { party: string; note: string }>;
+    eligibilityConfirmation?: string;
+    reviewDueOn?: string;
+    lastReviewedOn?: string;
+  } = {},
 ): Promise<string> {
   const id = randomUUID();
   await inCampaign(deps.db, campaignId, (tx) =>
@@ -91,12 +102,12 @@ export async function insertArrangement(
         platform_name: record.platformName ?? 'Meta',
         scope: record.scope ?? 'custom_audiences',
         preset_version: null,
-        terms_reference: null,
-        responsibilities: JSON.stringify({}),
+        terms_reference: record.termsReference ?? null,
+        responsibilities: JSON.stringify(record.responsibilities ?? {}),
         essence: record.essence ?? META_ESSENCE,
-        eligibility_confirmation: null,
-        review_due_on: null,
-        last_reviewed_on: null,
+        eligibility_confirmation: record.eligibilityConfirmation ?? null,
+        review_due_on: record.reviewDueOn ?? null,
+        last_reviewed_on: record.lastReviewedOn ?? null,
       })
       .execute(),
   );

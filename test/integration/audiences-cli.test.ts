@@ -8,12 +8,37 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordObjection } from '../../src/app/objections.js';
 import { sha256Hex } from '../../src/domain/audiences/normalize.js';
-import { addPerson, makeAudienceCampaign } from '../helpers/audiences.js';
+import { addPerson, makeAudienceCampaign, type AudienceCampaign } from '../helpers/audiences.js';
 import { jsonOutput, runCli, type CliResult } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/people.js';
 
 const ctx = useTestDatabase();
 const run = (argv: string[]): Promise<CliResult> => runCli(ctx.t.db, argv);
+
+/** `canvass audience create` for the campaign's tag, relying on campaign_updates consent; the audience id. */
+async function createByCli(ac: AudienceCampaign, name: string, platform: string): Promise<string> {
+  const created = await run([
+    'audience',
+    'create',
+    '--campaign',
+    ac.c,
+    '--by',
+    ac.owner.email,
+    '--name',
+    name,
+    '--platform',
+    platform,
+    '--activity',
+    ac.activityId,
+    '--tag',
+    ac.tagId,
+    '--consent-purpose',
+    'campaign_updates',
+    '--json',
+  ]);
+  expect(created.code).toBe(0);
+  return (jsonOutput(created.stdout).audience as { id: string }).id;
+}
 
 describe('audience CLI', () => {
   it('creates, previews, exports, records the upload and writes the removal file after an objection', async () => {
@@ -22,24 +47,7 @@ describe('audience CLI', () => {
     const hana = await addPerson(ctx.deps, ac, { email: 'hana@example.org' });
     await addPerson(ctx.deps, ac, { email: 'ivan@example.org' }, { notice: false });
 
-    const created = await run([
-      'audience',
-      'create',
-      ...who,
-      '--name',
-      'Doorstep on Meta',
-      '--platform',
-      'meta',
-      '--activity',
-      ac.activityId,
-      '--tag',
-      ac.tagId,
-      '--consent-purpose',
-      'campaign_updates',
-      '--json',
-    ]);
-    expect(created.code).toBe(0);
-    const audienceId = (jsonOutput(created.stdout).audience as { id: string }).id;
+    const audienceId = await createByCli(ac, 'Doorstep on Meta', 'meta');
 
     const preview = await run(['audience', 'preview', audienceId, ...who]);
     expect(preview.code).toBe(0);
@@ -99,23 +107,7 @@ describe('audience CLI', () => {
     });
     const who = ['--campaign', ac.c, '--by', ac.owner.email];
     await addPerson(ctx.deps, ac, { email: 'jo@example.org' });
-    const created = await run([
-      'audience',
-      'create',
-      ...who,
-      '--name',
-      'On LinkedIn',
-      '--platform',
-      'linkedin',
-      '--activity',
-      ac.activityId,
-      '--tag',
-      ac.tagId,
-      '--consent-purpose',
-      'campaign_updates',
-      '--json',
-    ]);
-    const audienceId = (jsonOutput(created.stdout).audience as { id: string }).id;
+    const audienceId = await createByCli(ac, 'On LinkedIn', 'linkedin');
     const refused = await run(['audience', 'export', audienceId, ...who, '--platform', 'linkedin', '--out', tmpdir()]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('ONL-PLATFORM-ELIGIBILITY');

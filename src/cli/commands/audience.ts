@@ -9,10 +9,17 @@ import { resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { confirmAudienceRemovals, exportAudienceRemovals, listPendingRemovals } from '../../app/audience-removals.js';
-import { createAudience, exportAudience, previewAudience, recordAudienceUpload } from '../../app/audiences.js';
+import {
+  createAudience,
+  exportAudience,
+  getAudience,
+  previewAudience,
+  recordAudienceUpload,
+} from '../../app/audiences.js';
 import type { Principal } from '../../app/context.js';
 import { AppError, invalid } from '../../domain/errors.js';
 import type { Finding } from '../../domain/rules/rule.js';
+import type { AudienceExportView } from '../../shared/audiences.js';
 import { accountByEmail, begin, campaignIdOf, withJsonOption, type CommandContext } from '../command.js';
 import type { Output } from '../io.js';
 import { withRuntime } from '../runtime.js';
@@ -45,6 +52,10 @@ function printFindings(out: Output, findings: readonly Finding[]): void {
     out.line(`    ${f.explanation}`);
     if (f.remedy) out.line(`    Fix: ${f.remedy}`);
   }
+}
+
+function printFiles(out: Output, files: readonly AudienceExportView['files'][number][]): void {
+  for (const f of files) out.line(`  ${f.name}  ${f.rows} rows  sha256 ${f.sha256}`);
 }
 
 async function withPrincipal<T>(
@@ -175,7 +186,6 @@ export function registerAudienceCommands(program: Command, ctx: CommandContext):
     let bar: SingleBar | null = null;
     try {
       const view = await withPrincipal(ctx, options, async (deps, principal, campaignId) => {
-        const { getAudience } = await import('../../app/audiences.js');
         const detail = await getAudience(deps, principal, campaignId, audienceId);
         if (detail.audience.platform !== options.platform) {
           throw invalid([
@@ -204,7 +214,7 @@ export function registerAudienceCommands(program: Command, ctx: CommandContext):
       (bar as SingleBar | null)?.stop();
       out.object({ export: view });
       out.line(`Export ${view.id}: ${view.peopleCount} people, ${view.rowsWritten} rows, in ${view.directory}`);
-      for (const f of view.files) out.line(`  ${f.name}  ${f.rows} rows  sha256 ${f.sha256}`);
+      printFiles(out, view.files);
       for (const [reason, n] of Object.entries(view.excluded)) out.line(`  left out ${n}: ${reason}`);
       for (const w of view.warnings) out.line(`  warning: ${w}`);
       out.line(`The files are deleted on ${view.expiresAt.slice(0, 10)}; the manifest stays.`);
@@ -277,7 +287,7 @@ export function registerAudienceCommands(program: Command, ctx: CommandContext):
         out.line(`${result.removals} pending removal${result.removals === 1 ? '' : 's'}.`);
         for (const e of result.exports) {
           out.line(`Removal export ${e.id} (${e.platform}): ${e.directory}`);
-          for (const f of e.files) out.line(`  ${f.name}  ${f.rows} rows  sha256 ${f.sha256}`);
+          printFiles(out, e.files);
           out.line(
             `  after uploading: canvass audience removals --confirm ${e.id} --campaign ${options.campaign} --by ${options.by}`,
           );

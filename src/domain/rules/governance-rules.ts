@@ -238,8 +238,10 @@ function art9ConditionOf(use: SpecialCategoryUse): Art9Condition | null {
   }
 }
 
-/** The lawful basis the record names, with what it carries (the rules' claim). */
-function basisOf(activity: ActivityFields): LawfulBasisClaim | null {
+/** The lawful basis an activity's record names, with what it carries, as the lawful-basis rules read it. */
+export function lawfulBasisClaimOf(
+  activity: Pick<ActivityFields, 'lawfulBasis' | 'lawfulBasisNote' | 'legitimateInterestsAssessment'>,
+): LawfulBasisClaim | null {
   switch (activity.lawfulBasis) {
     case null:
       return null;
@@ -300,7 +302,7 @@ export function activityActivateFacts(record: ActivityRecordFacts & { campaignId
       // The record of processing does not classify purposes; no rule checked on activation
       // reads the category (the register and reuse rules are checked where data is used).
       category: 'other',
-      basis: basisOf(activity),
+      basis: lawfulBasisClaimOf(activity),
     },
     specialCategory: {
       processed: specialCategories.map((s) => ({

@@ -4,9 +4,9 @@
  * src/app/audience-removals.ts); the schemas here document the API. Response shapes:
  * src/shared/audiences.ts.
  *
- * Files written through the API go under `<exportsDir>/<campaign>/` (the data directory's audience-exports)
- * (the server's data directory), one new directory per export; they are downloaded through the
- * audited file route and deleted at expiry.
+ * Files written through the API go under `<exportsDir>/<campaign>/` (exportsDir: the server's
+ * audience-exports directory, in its data directory), one new directory per export; they are
+ * downloaded through the audited file route and deleted at expiry.
  */
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -43,6 +43,11 @@ const segmentParams = campaignParams.extend({ segmentId: z.uuid() });
 const exportParams = campaignParams.extend({ exportId: z.uuid() });
 const fileParams = exportParams.extend({ fileName: z.string() });
 const removalsQuery = z.object({ audienceId: z.uuid().optional() });
+/** The audience a removals request is limited to, if any. */
+const removalsAudienceOf = (query: unknown): string | undefined => {
+  const parsed = removalsQuery.safeParse(query);
+  return parsed.success ? parsed.data.audienceId : undefined;
+};
 
 const fileNameOf = (params: unknown): string => {
   const value = (params as { fileName?: unknown } | undefined)?.fileName;
@@ -256,17 +261,14 @@ export function registerAudienceRoutes(app: FastifyInstance, deps: AppDeps, expo
         querystring: removalsQuery,
       },
     },
-    async (request) => {
-      const query = removalsQuery.safeParse(request.query);
-      return {
-        removals: await listPendingRemovals(
-          deps,
-          await requirePrincipal(deps, request),
-          campaignOf(request.params),
-          query.success ? query.data.audienceId : undefined,
-        ),
-      };
-    },
+    async (request) => ({
+      removals: await listPendingRemovals(
+        deps,
+        await requirePrincipal(deps, request),
+        campaignOf(request.params),
+        removalsAudienceOf(request.query),
+      ),
+    }),
   );
 
   app.post(
@@ -281,10 +283,10 @@ export function registerAudienceRoutes(app: FastifyInstance, deps: AppDeps, expo
     },
     async (request, reply) => {
       const campaignId = campaignOf(request.params);
-      const query = removalsQuery.safeParse(request.query);
+      const audienceId = removalsAudienceOf(request.query);
       const result = await exportAudienceRemovals(deps, await requirePrincipal(deps, request), campaignId, {
         directory: audienceExportsRoot(campaignId),
-        ...(query.success && query.data.audienceId ? { audienceId: query.data.audienceId } : {}),
+        ...(audienceId ? { audienceId } : {}),
       });
       return reply.status(201).send(result);
     },

@@ -21,6 +21,12 @@ import {
   textOf,
   useForm,
 } from '../components/form.js';
+import {
+  AUDIENCE_FIELD_LABELS,
+  AUDIENCE_KIND_LABELS,
+  AudienceStatusTag,
+  UNINFORMED_OPTIONS,
+} from '../components/audience-ui.js';
 import { ErrorNotice, Loading, Page, StatusMessage } from '../components/page.js';
 import { isoFromLocal, localNow } from '../components/people-ui.js';
 import { TableRegion } from '../components/table-region.js';
@@ -42,12 +48,6 @@ import {
 } from '../../shared/audiences.js';
 import { PLATFORM_LABELS } from '../../shared/governance.js';
 
-const KIND_LABELS = { list: 'List-based audience', lookalike_seed: 'Lookalike seed' } as const;
-const STATUS = {
-  draft: ['Draft', 'tag-muted'],
-  live: ['Live', 'tag-completed'],
-  retired: ['Retired', 'tag-cancelled'],
-} as const;
 const REASONS: Record<RemovalReason, string> = {
   objection: 'objected',
   consent_withdrawn: 'withdrew consent',
@@ -513,10 +513,7 @@ function SettingsForm({
         name="uninformed"
         legend="People never given a privacy notice that explains list matching"
         type="radio"
-        options={[
-          { value: 'exclude', label: 'Leave them out, and count them' },
-          { value: 'refuse', label: 'Refuse the whole audience while anyone in it was never told' },
-        ]}
+        options={UNINFORMED_OPTIONS}
         defaultValue={[audience.uninformed]}
       />
       <ChoiceGroup
@@ -525,7 +522,7 @@ function SettingsForm({
         legend="Identifiers in the file"
         hint="None ticked: the platform's usual identifiers."
         type="checkbox"
-        options={AUDIENCE_FIELD_NAMES.map((f) => ({ value: f, label: f.replace('_', ' ') }))}
+        options={AUDIENCE_FIELD_NAMES.map((f) => ({ value: f, label: AUDIENCE_FIELD_LABELS[f] }))}
         defaultValue={audience.fields}
       />
       <TextField
@@ -661,7 +658,6 @@ export function AudiencePage(): ReactNode {
   }
   const { audience, segment, exports, removals } = data;
   const preview = previewLoad.data;
-  const [statusLabel, statusTag] = STATUS[audience.status];
   const pendingExportIds = removals.flatMap((r) => (r.removalExportId ? [r.removalExportId] : []));
   const unwritten = removals.filter((r) => !r.removalExportId).length;
   const refused = preview !== null && (preview.outcome === 'refuse' || preview.outcome === 'require');
@@ -669,7 +665,7 @@ export function AudiencePage(): ReactNode {
     <Page
       title={audience.name}
       context={campaign.name}
-      lead={`${KIND_LABELS[audience.kind]} for ${PLATFORM_LABELS[audience.platform]}, from the segment “${segment.name}”.`}
+      lead={`${AUDIENCE_KIND_LABELS[audience.kind]} for ${PLATFORM_LABELS[audience.platform]}, from the segment “${segment.name}”.`}
     >
       <p>
         <Link to={`/c/${c}/audiences`}>Back to audiences</Link>
@@ -679,7 +675,7 @@ export function AudiencePage(): ReactNode {
         <div>
           <dt>Status</dt>
           <dd>
-            <span className={`tag ${statusTag}`}>{statusLabel}</span>
+            <AudienceStatusTag status={audience.status} />
             {audience.liveAt ? ` since ${formatDateTime(audience.liveAt)}` : ''}
           </dd>
         </div>

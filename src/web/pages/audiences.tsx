@@ -24,6 +24,12 @@ import {
   useForm,
   type FormState,
 } from '../components/form.js';
+import {
+  AUDIENCE_FIELD_LABELS,
+  AUDIENCE_KIND_LABELS,
+  AudienceStatusTag,
+  UNINFORMED_OPTIONS,
+} from '../components/audience-ui.js';
 import { ErrorNotice, ListState, Page, StatusMessage } from '../components/page.js';
 import { TableRegion } from '../components/table-region.js';
 import { formatDateTime, plural, sentence } from '../format.js';
@@ -36,7 +42,6 @@ import {
   type AudienceCreateBody,
   type AudienceExportView,
   type AudienceKind,
-  type AudienceStatus,
   type AudienceView,
   type PendingRemovalView,
   type RemovalReason,
@@ -50,36 +55,11 @@ import {
   SPECIAL_CATEGORY_LABELS,
 } from '../../shared/labels.js';
 
-const KIND_LABELS: Record<AudienceKind, string> = {
-  list: 'List-based audience',
-  lookalike_seed: 'Lookalike seed',
-};
-
-const STATUS_LABELS: Record<AudienceStatus, string> = { draft: 'Draft', live: 'Live', retired: 'Retired' };
-const STATUS_TAGS: Record<AudienceStatus, string> = {
-  draft: 'tag-muted',
-  live: 'tag-completed',
-  retired: 'tag-cancelled',
-};
-
 const REASON_LABELS: Record<RemovalReason, string> = {
   objection: 'Objected',
   consent_withdrawn: 'Withdrew consent',
   erased: 'Erased',
 };
-
-const FIELD_LABELS: Record<(typeof AUDIENCE_FIELD_NAMES)[number], string> = {
-  email: 'Email address',
-  phone: 'Phone number',
-  first_name: 'First name',
-  last_name: 'Last name',
-  postcode: 'Postcode',
-  country: 'Country',
-};
-
-function StatusTag({ status }: { status: AudienceStatus }): ReactNode {
-  return <span className={`tag ${STATUS_TAGS[status]}`}>{STATUS_LABELS[status]}</span>;
-}
 
 /** The newest add export of each audience (the list view carries no export). */
 async function latestExports(
@@ -174,9 +154,9 @@ export function AudiencesPage(): ReactNode {
                     ) : null}
                   </td>
                   <td>{PLATFORM_LABELS[a.platform]}</td>
-                  <td>{KIND_LABELS[a.kind]}</td>
+                  <td>{AUDIENCE_KIND_LABELS[a.kind]}</td>
                   <td>
-                    <StatusTag status={a.status} />
+                    <AudienceStatusTag status={a.status} />
                   </td>
                   <td>{lastExportText(exports?.get(a.id), exportsError !== null)}</td>
                   <td className="num">{a.pendingRemovals}</td>
@@ -457,10 +437,7 @@ export function AudienceBuilderPage(): ReactNode {
             legend="People never given a privacy notice that explains list matching"
             hint="TR-LIST-MATCHING-DISCLOSED: people must have been told, clearly, that their details may be matched with a platform's users."
             type="radio"
-            options={[
-              { value: 'exclude', label: 'Leave them out, and count them' },
-              { value: 'refuse', label: 'Refuse the whole audience while anyone in it was never told' },
-            ]}
+            options={UNINFORMED_OPTIONS}
             defaultValue={['exclude']}
           />
           <ChoiceGroup
@@ -469,7 +446,7 @@ export function AudienceBuilderPage(): ReactNode {
             legend="Identifiers in the file"
             hint="None ticked: the platform's usual identifiers. Each is normalized and hashed as the platform requires; fewer is better (data minimisation)."
             type="checkbox"
-            options={AUDIENCE_FIELD_NAMES.map((f) => ({ value: f, label: FIELD_LABELS[f] }))}
+            options={AUDIENCE_FIELD_NAMES.map((f) => ({ value: f, label: AUDIENCE_FIELD_LABELS[f] }))}
           />
           <div className="choices">
             <div className="choice">
