@@ -25,19 +25,18 @@
  * figure. BENCH_CPU_PROF=<dir> writes each server's CPU profile there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import pg from 'pg';
-import { createConsentSite, publicSite } from '../src/app/consent-sites.js';
 import { receiptWriterOf } from '../src/app/consent-receipts.js';
 import { openDatabase, withClient } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
-import { defaultSiteConfig, SERVICE_PRESETS } from '../src/domain/consent-sites.js';
-import { buildServer } from '../src/http/server.js';
 import type { ReceiptSubmission } from '../src/shared/consent-banner.js';
+import { createYoutubeSite, postReceiptOverHttp, youtubeReceipt } from '../test/helpers/consent-sites.js';
+import { listenForParent, serveCanvassForParent } from '../test/helpers/server-child.js';
 import { createBenchCampaign } from './bench-campaign.js';
 
 const ORIGIN = 'https://bench.example.org';
@@ -68,25 +67,13 @@ async function serveBare(): Promise<void> {
       .status(201)
       .send({ receiptId: body.receiptId, consentId: body.consentId, storedAt: new Date().toISOString() });
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  process.stdout.write(`LISTENING ${typeof address === 'object' && address ? address.port : 0}\n`);
+  await listenForParent(app);
 }
 
 async function serveReal(url: string): Promise<void> {
   const db = await openDatabase({ kind: 'postgres', url, maxConnections: 10 });
   const writer = receiptWriterOf(db, { maxInFlight: Number(values.flushes) });
-  const app = await buildServer({
-    deps: {
-      db,
-      settings: { publicUrl: 'http://127.0.0.1', sessionTtlHours: 12, loginMaxFailures: 5, loginLockoutMinutes: 15 },
-    },
-    logLevel: 'silent',
-    trustProxy: true,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  process.stdout.write(`LISTENING ${typeof address === 'object' && address ? address.port : 0}\n`);
+  const app = await serveCanvassForParent(db);
   process.on('SIGTERM', () => {
     process.stdout.write(`STATS ${JSON.stringify(writer.stats)}\n`);
     void app.close().then(() => db.close().then(() => process.exit(0)));
@@ -146,43 +133,19 @@ async function load(port: number, path: string, body: () => ReceiptSubmission, w
   const result: LoadResult = { acknowledged: 0, other: new Map(), seconds, latencies: [] };
   let measuring = false;
   let running = true;
-  const post = (): Promise<void> =>
-    new Promise((resolve) => {
-      const payload = JSON.stringify(body());
-      const started = performance.now();
-      const request = http.request(
-        {
-          agent,
-          host: '127.0.0.1',
-          port,
-          path,
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-            origin: ORIGIN,
-            'x-forwarded-for': randomIp(),
-          },
-        },
-        (response) => {
-          response.resume();
-          response.on('end', () => {
-            if (measuring) {
-              if (response.statusCode === 201) {
-                result.acknowledged += 1;
-                result.latencies.push(performance.now() - started);
-              } else {
-                const code = response.statusCode ?? 0;
-                result.other.set(code, (result.other.get(code) ?? 0) + 1);
-              }
-            }
-            resolve();
-          });
-        },
-      );
-      request.on('error', () => resolve());
-      request.end(payload);
-    });
+  const post = async (): Promise<void> => {
+    const receipt = body();
+    const started = performance.now();
+    const status = await postReceiptOverHttp(agent, port, path, receipt, { origin: ORIGIN, ip: randomIp() });
+    // A failed connection (0) counts neither way.
+    if (!measuring || status === 0) return;
+    if (status === 201) {
+      result.acknowledged += 1;
+      result.latencies.push(performance.now() - started);
+    } else {
+      result.other.set(status, (result.other.get(status) ?? 0) + 1);
+    }
+  };
   const loops = Array.from({ length: connections }, async () => {
     while (running) await post();
   });
@@ -222,36 +185,15 @@ async function main(): Promise<void> {
     const db = await openDatabase({ kind: 'postgres', url, maxConnections: 4 });
     await migrate(db);
     const bench = await createBenchCampaign(db, 'Receipts');
-    const config = defaultSiteConfig();
-    const site = await createConsentSite(bench.deps, bench.principal, bench.campaignId, {
+    const site = await createYoutubeSite(bench.deps, bench.principal, bench.campaignId, {
       name: 'Bench site',
-      origins: [ORIGIN],
-      config: {
-        ...config,
-        categories: config.categories.map((c) =>
-          c.id === 'social' ? { ...c, services: [SERVICE_PRESETS['youtube']!.service] } : c,
-        ),
-      },
+      origin: ORIGIN,
     });
-    const banner = (await publicSite(db, site.id))!.current!.banner;
     const synchronousCommit = await withClient(db, async (c) =>
       String((await c.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit),
     );
-    const body = (): ReceiptSubmission => ({
-      receiptId: randomUUID(),
-      consentId: randomUUID(),
-      action: 'custom',
-      categories: { necessary: true, statistics: false, appearance: false, advertising: false, social: true },
-      services: { youtube: true },
-      configHash: banner.configHash,
-      revision: banner.revision,
-      language: 'en',
-      textHash: banner.textHashes.en!,
-      gpc: false,
-      pageUrl: `${ORIGIN}/join`,
-      clientTime: new Date().toISOString(),
-    });
-    const path = `/c/${site.id}/receipts`;
+    const body = (): ReceiptSubmission => youtubeReceipt(site.banner, ORIGIN);
+    const path = `/c/${site.siteId}/receipts`;
 
     const bare = await startChild(['--serve', 'bare']);
     const real = await startChild(['--serve', 'real', '--database', url, '--flushes', String(values.flushes)]);

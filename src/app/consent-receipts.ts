@@ -20,9 +20,9 @@
  * No IP address or user agent is stored; the client address is used in memory only, for the
  * rate limit (src/http/routes/consent-sites.ts).
  */
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Database } from '../db/client.js';
-import { inCampaign } from '../db/scope.js';
+import { inCampaign, type Tx } from '../db/scope.js';
 import {
   CONSENT_RATE_DAYS_MAX,
   RECEIPT_CSV_COLUMNS,
@@ -43,7 +43,14 @@ import {
   type ReceiptAck,
 } from '../shared/consent-banner.js';
 import { appendAuditEvent } from './audit.js';
-import { consentTx, publicSite, publishedVersionKeys } from './consent-sites.js';
+import {
+  changeSiteRow,
+  consentTx,
+  loadSiteRow,
+  publicSite,
+  publishedVersionKeys,
+  type ConsentReceiptsTable,
+} from './consent-sites.js';
 import { actorOf, authorize, nowOf, type AppDeps, type Principal } from './context.js';
 import { issuesOf, parseInput } from './validate.js';
 
@@ -338,33 +345,7 @@ export async function submitReceipt(db: Database, request: ReceiptRequest): Prom
 // Staff: search, rates, export, retention
 // ---------------------------------------------------------------------------------------
 
-async function assertSite(tx: Parameters<typeof consentTx>[0], campaignId: string, siteId: string) {
-  const site = await consentTx(tx)
-    .selectFrom('consent_sites')
-    .select(['site_id', 'retention_days'])
-    .where('campaign_id', '=', campaignId)
-    .where('site_id', '=', siteId)
-    .where('archived_at', 'is', null)
-    .executeTakeFirst();
-  if (!site) throw notFound('website');
-  return site;
-}
-
-function receiptView(r: {
-  receipt_id: string;
-  consent_id: string;
-  stored_at: Date;
-  action: string;
-  categories: Record<string, boolean>;
-  services: Record<string, boolean>;
-  config_hash: string;
-  revision: number;
-  text_hash: string;
-  language: string;
-  gpc: boolean;
-  page_url: string;
-  client_time: Date | null;
-}): ConsentReceiptView {
+function receiptView(r: Pick<Selectable<ConsentReceiptsTable>, (typeof RECEIPT_COLUMNS)[number]>): ConsentReceiptView {
   return {
     receiptId: r.receipt_id,
     consentId: r.consent_id,
@@ -400,6 +381,26 @@ const RECEIPT_COLUMNS = [
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The consent id a search or export asks for (lower case), or null for none; invalid names the field. */
+function consentIdOf(raw: string | undefined): string | null {
+  const consentId = raw?.trim();
+  if (!consentId) return null;
+  if (!UUID.test(consentId)) {
+    throw invalid([{ field: 'consentId', message: 'a consent id looks like 0e8b5a3c-8c55-4a52-bb0e-6b1f6e1a9d42' }]);
+  }
+  return consentId.toLowerCase();
+}
+
+/** A site's receipts, or one visitor's (consentId), unordered. */
+function receiptsQuery(tx: Tx, campaignId: string, siteId: string, consentId: string | null) {
+  const q = consentTx(tx)
+    .selectFrom('consent_receipts')
+    .select(RECEIPT_COLUMNS)
+    .where('campaign_id', '=', campaignId)
+    .where('site_id', '=', siteId);
+  return consentId ? q.where('consent_id', '=', consentId) : q;
+}
+
 export interface ReceiptQuery {
   consentId?: string | undefined;
   limit?: number | undefined;
@@ -413,21 +414,16 @@ export async function listConsentReceipts(
   siteId: string,
   query: ReceiptQuery,
 ): Promise<ConsentReceiptView[]> {
-  const consentId = query.consentId?.trim();
-  if (consentId && !UUID.test(consentId)) {
-    throw invalid([{ field: 'consentId', message: 'a consent id looks like 0e8b5a3c-8c55-4a52-bb0e-6b1f6e1a9d42' }]);
-  }
+  const consentId = consentIdOf(query.consentId);
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
   return inCampaign(deps.db, campaignId, async (tx) => {
     await authorize(tx, principal, campaignId, 'governance.read');
-    await assertSite(tx, campaignId, siteId);
-    let q = consentTx(tx)
-      .selectFrom('consent_receipts')
-      .select(RECEIPT_COLUMNS)
-      .where('campaign_id', '=', campaignId)
-      .where('site_id', '=', siteId);
-    if (consentId) q = q.where('consent_id', '=', consentId.toLowerCase());
-    const rows = await q.orderBy('stored_at', 'desc').orderBy('receipt_id').limit(limit).execute();
+    await loadSiteRow(tx, campaignId, siteId);
+    const rows = await receiptsQuery(tx, campaignId, siteId, consentId)
+      .orderBy('stored_at', 'desc')
+      .orderBy('receipt_id')
+      .limit(limit)
+      .execute();
     return rows.map(receiptView);
   });
 }
@@ -448,7 +444,7 @@ export async function consentRates(
   }
   return inCampaign(deps.db, campaignId, async (tx) => {
     await authorize(tx, principal, campaignId, 'governance.read');
-    await assertSite(tx, campaignId, siteId);
+    await loadSiteRow(tx, campaignId, siteId);
     const since = new Date(nowOf(deps).getTime() - days * 86_400_000);
     const granted = CONSENT_CATEGORIES.map((c) =>
       sql<number>`count(*) FILTER (WHERE (categories ->> ${c})::boolean)::int`.as(`granted_${c}`),
@@ -499,18 +495,14 @@ export async function exportConsentReceipts(
     throw invalid([{ field: 'format', message: 'must be csv or json' }]);
   }
   const format = options.format;
-  const consentId = options.consentId?.trim() || null;
-  if (consentId && !UUID.test(consentId)) throw invalid([{ field: 'consentId', message: 'is not a consent id' }]);
+  const consentId = consentIdOf(options.consentId);
   return inCampaign(deps.db, campaignId, async (tx) => {
     await authorize(tx, principal, campaignId, 'governance.manage');
-    await assertSite(tx, campaignId, siteId);
-    let q = consentTx(tx)
-      .selectFrom('consent_receipts')
-      .select(RECEIPT_COLUMNS)
-      .where('campaign_id', '=', campaignId)
-      .where('site_id', '=', siteId);
-    if (consentId) q = q.where('consent_id', '=', consentId.toLowerCase());
-    const rows = await q.orderBy('stored_at').orderBy('receipt_id').execute();
+    await loadSiteRow(tx, campaignId, siteId);
+    const rows = await receiptsQuery(tx, campaignId, siteId, consentId)
+      .orderBy('stored_at')
+      .orderBy('receipt_id')
+      .execute();
     const now = nowOf(deps);
     await appendAuditEvent(
       tx,
@@ -562,20 +554,15 @@ export async function setReceiptRetention(
   return inCampaign(deps.db, campaignId, async (tx) => {
     await authorize(tx, principal, campaignId, 'governance.manage');
     const { retentionDays } = parseInput(retentionSchema, input);
-    await assertSite(tx, campaignId, siteId);
-    const now = nowOf(deps);
-    await consentTx(tx)
-      .updateTable('consent_sites')
-      .set({ retention_days: retentionDays, updated_at: now, updated_by: principal.userId })
-      .where('campaign_id', '=', campaignId)
-      .where('site_id', '=', siteId)
-      .execute();
-    await appendAuditEvent(
+    await loadSiteRow(tx, campaignId, siteId);
+    await changeSiteRow(
       tx,
+      principal,
       campaignId,
-      actorOf(principal),
+      siteId,
+      { retention_days: retentionDays },
       { type: 'consent_site.retention_set', data: { siteId, retentionDays } },
-      now,
+      nowOf(deps),
     );
     return { retentionDays };
   });
@@ -594,7 +581,7 @@ export async function purgeConsentReceipts(
 ): Promise<{ purged: number; storedBefore: string }> {
   return inCampaign(deps.db, campaignId, async (tx) => {
     await authorize(tx, principal, campaignId, 'governance.manage');
-    const site = await assertSite(tx, campaignId, siteId);
+    const site = await loadSiteRow(tx, campaignId, siteId);
     if (site.retention_days === null) {
       throw new AppError('invalid_state', 'set a retention period for this website’s receipts first');
     }

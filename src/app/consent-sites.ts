@@ -17,7 +17,7 @@
  * tells its campaign; everything else is read inside that campaign's scope.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type ColumnType, type Transaction } from 'kysely';
+import { sql, type ColumnType, type Transaction, type Updateable } from 'kysely';
 import type { Database } from '../db/client.js';
 import type { DB } from '../db/schema.js';
 import { inCampaign, inInstallation, type Tx } from '../db/scope.js';
@@ -32,6 +32,7 @@ import {
   siteCreateSchema,
   siteUpdateSchema,
   versionKeysOf,
+  type ConsentSiteAuditEvent,
   type ConsentSiteSummary,
   type ConsentSiteVersionView,
   type ConsentSiteView,
@@ -147,7 +148,8 @@ export function installOf(publicUrl: string, siteId: string): ConsentSiteView['i
   };
 }
 
-async function loadSiteRow(tx: Tx, campaignId: string, siteId: string, forUpdate = false) {
+/** A live (not archived) website's row, locked for update if asked; not_found otherwise. */
+export async function loadSiteRow(tx: Tx, campaignId: string, siteId: string, forUpdate = false) {
   let query = consentTx(tx)
     .selectFrom('consent_sites')
     .selectAll()
@@ -158,6 +160,28 @@ async function loadSiteRow(tx: Tx, campaignId: string, siteId: string, forUpdate
   const row = await query.executeTakeFirst();
   if (!row) throw notFound('website');
   return row;
+}
+
+/**
+ * Changes a site's row, stamped with who changed it and when, and audits the change in the same
+ * transaction.
+ */
+export async function changeSiteRow(
+  tx: Tx,
+  principal: Principal,
+  campaignId: string,
+  siteId: string,
+  change: Omit<Updateable<ConsentSitesTable>, 'updated_at' | 'updated_by'>,
+  event: ConsentSiteAuditEvent,
+  now: Date,
+): Promise<void> {
+  await consentTx(tx)
+    .updateTable('consent_sites')
+    .set({ ...change, updated_at: now, updated_by: principal.userId })
+    .where('campaign_id', '=', campaignId)
+    .where('site_id', '=', siteId)
+    .execute();
+  await appendAuditEvent(tx, campaignId, actorOf(principal), event, now);
 }
 
 async function versionsOf(tx: Tx, campaignId: string, siteId: string): Promise<ConsentSiteVersionView[]> {
@@ -457,23 +481,17 @@ export async function updateConsentSite(
       ...(revision !== row.revision ? ['revision'] : []),
     ];
     if (fields.length > 0) {
-      await consentTx(tx)
-        .updateTable('consent_sites')
-        .set({
+      await changeSiteRow(
+        tx,
+        principal,
+        campaignId,
+        siteId,
+        {
           name: parsed.name ?? row.name,
           origins: JSON.stringify(parsed.origins ?? row.origins),
           config: JSON.stringify(config),
           revision,
-          updated_at: now,
-          updated_by: principal.userId,
-        })
-        .where('campaign_id', '=', campaignId)
-        .where('site_id', '=', siteId)
-        .execute();
-      await appendAuditEvent(
-        tx,
-        campaignId,
-        actorOf(principal),
+        },
         { type: 'consent_site.updated', data: { siteId, fields, revision } },
         now,
       );
@@ -499,16 +517,12 @@ export async function archiveConsentSite(
     await authorize(tx, principal, campaignId, 'governance.manage');
     const row = await loadSiteRow(tx, campaignId, siteId, true);
     const now = nowOf(deps);
-    await consentTx(tx)
-      .updateTable('consent_sites')
-      .set({ archived_at: now, updated_at: now, updated_by: principal.userId })
-      .where('campaign_id', '=', campaignId)
-      .where('site_id', '=', siteId)
-      .execute();
-    await appendAuditEvent(
+    await changeSiteRow(
       tx,
+      principal,
       campaignId,
-      actorOf(principal),
+      siteId,
+      { archived_at: now },
       { type: 'consent_site.archived', data: { siteId, name: row.name } },
       now,
     );

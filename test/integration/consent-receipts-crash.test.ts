@@ -9,7 +9,6 @@
  * the test closes it before the child opens it and opens it again after the kill.
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -17,12 +16,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
-import { createConsentSite, publicSite } from '../../src/app/consent-sites.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 import { inCampaign } from '../../src/db/scope.js';
-import { defaultSiteConfig, SERVICE_PRESETS } from '../../src/domain/consent-sites.js';
-import type { BannerConfig, ReceiptSubmission } from '../../src/shared/consent-banner.js';
+import type { ReceiptSubmission } from '../../src/shared/consent-banner.js';
+import { createYoutubeSite, postReceiptOverHttp, youtubeReceipt } from '../helpers/consent-sites.js';
 import { createTestDatabase, usingPostgres } from '../helpers/db.js';
 import { makeCampaign, testDeps } from '../helpers/factories.js';
 
@@ -70,35 +68,6 @@ function startServer(env: Record<string, string>): Promise<{ port: number; kill:
   });
 }
 
-function postReceipt(agent: http.Agent, port: number, path: string, body: ReceiptSubmission, client: number) {
-  return new Promise<number>((resolve) => {
-    const payload = JSON.stringify(body);
-    const request = http.request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-          origin: ORIGIN,
-          'x-forwarded-for': `10.1.${Math.floor(client / 250)}.${client % 250}`,
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', () => resolve(0));
-      },
-    );
-    // A connection cut by the kill: no answer, so not acknowledged.
-    request.on('error', () => resolve(0));
-    request.end(payload);
-  });
-}
-
 it('after SIGKILL under load, every acknowledged receipt is stored, none twice', async () => {
   let db: Database;
   let childEnv: Record<string, string>;
@@ -124,22 +93,14 @@ it('after SIGKILL under load, every acknowledged receipt is stored, none twice',
 
   const deps = testDeps(db);
   const tc = await makeCampaign(deps);
-  const config = defaultSiteConfig();
-  const site = await createConsentSite(deps, tc.owner.principal, tc.campaign.id, {
+  const site = await createYoutubeSite(deps, tc.owner.principal, tc.campaign.id, {
     name: 'Crash site',
-    origins: [ORIGIN],
-    config: {
-      ...config,
-      categories: config.categories.map((c) =>
-        c.id === 'social' ? { ...c, services: [SERVICE_PRESETS['youtube']!.service] } : c,
-      ),
-    },
+    origin: ORIGIN,
   });
-  const banner: BannerConfig = (await publicSite(db, site.id))!.current!.banner;
   if (!usingPostgres) await db.close();
 
   const server = await startServer(childEnv);
-  const path = `/c/${site.id}/receipts`;
+  const path = `/c/${site.siteId}/receipts`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const acknowledged = new Set<string>();
   const sent = new Set<string>();
@@ -147,29 +108,19 @@ it('after SIGKILL under load, every acknowledged receipt is stored, none twice',
   let retried = 0;
   let otherStatus = 0;
 
-  const body = (): ReceiptSubmission => ({
-    receiptId: randomUUID(),
-    consentId: randomUUID(),
-    action: 'custom',
-    categories: { necessary: true, statistics: false, appearance: false, advertising: false, social: true },
-    services: { youtube: true },
-    configHash: banner.configHash,
-    revision: banner.revision,
-    language: 'en',
-    textHash: banner.textHashes.en!,
-    gpc: false,
-    pageUrl: `${ORIGIN}/join`,
-    clientTime: new Date().toISOString(),
-  });
-
   const connection = async (client: number): Promise<void> => {
     let previous: ReceiptSubmission | null = null;
     while (!killed) {
       // Now and then, retry the previous receipt (a retry is acknowledged, not stored twice).
-      const receipt: ReceiptSubmission = previous && client % 4 === 0 && Math.random() < 0.2 ? previous : body();
+      const receipt: ReceiptSubmission =
+        previous && client % 4 === 0 && Math.random() < 0.2 ? previous : youtubeReceipt(site.banner, ORIGIN);
       if (receipt === previous) retried += 1;
       sent.add(receipt.receiptId);
-      const status = await postReceipt(agent, server.port, path, receipt, client);
+      // A connection cut by the kill: no answer (0), so not acknowledged.
+      const status = await postReceiptOverHttp(agent, server.port, path, receipt, {
+        origin: ORIGIN,
+        ip: `10.1.${Math.floor(client / 250)}.${client % 250}`,
+      });
       if (status === 201 || status === 200) acknowledged.add(receipt.receiptId);
       else if (status !== 0) otherStatus += 1;
       if (acknowledged.size >= KILL_AFTER && !killed) {
@@ -189,7 +140,7 @@ it('after SIGKILL under load, every acknowledged receipt is stored, none twice',
     const { rows } = await sql<{
       receipt_id: string;
       n: number;
-    }>`SELECT receipt_id, count(*)::int AS n FROM consent_receipts WHERE site_id = ${site.id} GROUP BY receipt_id`.execute(
+    }>`SELECT receipt_id, count(*)::int AS n FROM consent_receipts WHERE site_id = ${site.siteId} GROUP BY receipt_id`.execute(
       tx,
     );
     return rows;

@@ -19,9 +19,10 @@ import {
 import { archiveConsentSite, createConsentSite, updateConsentSite } from '../../src/app/consent-sites.js';
 import { withClient } from '../../src/db/client.js';
 import { inCampaign } from '../../src/db/scope.js';
-import { DEFAULT_TEXTS, defaultSiteConfig, SERVICE_PRESETS } from '../../src/domain/consent-sites.js';
+import { DEFAULT_TEXTS, SERVICE_PRESETS } from '../../src/domain/consent-sites.js';
 import type { AppError } from '../../src/domain/errors.js';
 import { RECEIPT_MAX_BYTES, type BannerConfig, type ReceiptSubmission } from '../../src/shared/consent-banner.js';
+import { youtubeReceipt, youtubeSiteConfig } from '../helpers/consent-sites.js';
 import { makeCampaign, type TestCampaign } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -43,15 +44,10 @@ interface Site {
 
 async function makeSite(): Promise<Site> {
   const tc = await makeCampaign(server.deps);
-  const config = defaultSiteConfig();
-  const youtube = SERVICE_PRESETS['youtube']!;
   const site = await createConsentSite(server.deps, tc.owner.principal, tc.campaign.id, {
     name: 'Campaign website',
     origins: [ORIGIN],
-    config: {
-      ...config,
-      categories: config.categories.map((c) => (c.id === 'social' ? { ...c, services: [youtube.service] } : c)),
-    },
+    config: youtubeSiteConfig(),
   });
   return { tc, siteId: site.id, banner: await fetchConfig(site.id) };
 }
@@ -62,22 +58,9 @@ async function fetchConfig(siteId: string): Promise<BannerConfig> {
   return response.json<BannerConfig>();
 }
 
+/** A receipt from a page address with a query string and a fragment (neither is stored). */
 function receipt(site: Site, overrides: Partial<ReceiptSubmission> = {}): ReceiptSubmission {
-  return {
-    receiptId: randomUUID(),
-    consentId: randomUUID(),
-    action: 'custom',
-    categories: { necessary: true, statistics: false, appearance: false, advertising: false, social: true },
-    services: { youtube: true },
-    configHash: site.banner.configHash,
-    revision: site.banner.revision,
-    language: 'en',
-    textHash: site.banner.textHashes.en!,
-    gpc: false,
-    pageUrl: `${ORIGIN}/join?ref=newsletter#form`,
-    clientTime: new Date().toISOString(),
-    ...overrides,
-  };
+  return youtubeReceipt(site.banner, ORIGIN, { pageUrl: `${ORIGIN}/join?ref=newsletter#form`, ...overrides });
 }
 
 function post(
@@ -274,16 +257,10 @@ describe('the receipts endpoint', () => {
   it('a receipt naming an older published configuration or text still validates', async () => {
     const site = await makeSite();
     const old = site.banner;
-    const config = defaultSiteConfig();
+    const config = youtubeSiteConfig();
     // A copy edit (same configuration hash, new English text hash), then a new service (new hash).
     await updateConsentSite(server.deps, site.tc.owner.principal, site.tc.campaign.id, site.siteId, {
-      config: {
-        ...config,
-        categories: config.categories.map((c) =>
-          c.id === 'social' ? { ...c, services: [SERVICE_PRESETS['youtube']!.service] } : c,
-        ),
-        texts: { ...config.texts, en: { ...DEFAULT_TEXTS.en, title: 'Cookies on our website' } },
-      },
+      config: { ...config, texts: { ...config.texts, en: { ...DEFAULT_TEXTS.en, title: 'Cookies on our website' } } },
     });
     const edited = await fetchConfig(site.siteId);
     expect(edited.configHash).toBe(old.configHash);
@@ -292,9 +269,7 @@ describe('the receipts endpoint', () => {
       config: {
         ...config,
         categories: config.categories.map((c) =>
-          c.id === 'social'
-            ? { ...c, services: [SERVICE_PRESETS['youtube']!.service, SERVICE_PRESETS['action-network']!.service] }
-            : c,
+          c.id === 'social' ? { ...c, services: [...c.services, SERVICE_PRESETS['action-network']!.service] } : c,
         ),
       },
     });
@@ -452,6 +427,20 @@ describe('the staff side', () => {
     );
     expect(events.map((e) => (e.payload as { format: string; receipts: number }).format)).toEqual(['csv', 'json']);
     expect((events[0]!.payload as { receipts: number }).receipts).toBe(1);
+
+    // One visitor's receipts, by their consent id in either case; a malformed id names the field.
+    const visitor = csv.receipts[0]!.consentId;
+    const one = await exportConsentReceipts(server.deps, principal, site.tc.campaign.id, site.siteId, {
+      format: 'json',
+      consentId: ` ${visitor.toUpperCase()} `,
+    });
+    expect(one.receipts.map((r) => r.consentId)).toEqual([visitor]);
+    const bad = (await exportConsentReceipts(server.deps, principal, site.tc.campaign.id, site.siteId, {
+      format: 'json',
+      consentId: 'nope',
+    }).catch((e: unknown) => e)) as AppError;
+    expect(bad.code).toBe('validation_failed');
+    expect(bad.details).toMatchObject({ issues: [{ field: 'consentId' }] });
 
     const api = await server.app.inject({
       method: 'GET',

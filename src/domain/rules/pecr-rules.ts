@@ -4,6 +4,7 @@
  * 21) and storage and access technologies — cookies, pixels, plugins, fingerprinting (reg 6,
  * Sch A1). PECR comes first where it applies: its consent cannot be replaced by a UK GDPR basis.
  */
+import { SERVICE_PURPOSES } from '../../shared/consent-sites.js';
 import type { LawfulBasis } from '../../shared/labels.js';
 import { applies, type RuleBinding } from './capabilities.js';
 import { RULE_CATALOGUE } from './catalogue.js';
@@ -200,20 +201,8 @@ export const automatedCallConsent: Rule<ControllerFacts & PurposeFacts & PeopleF
 // ---------------------------------------------------------------------------------------
 
 /** What a cookie, pixel, script, SDK or similar technology on a campaign site is for. */
-export const TECHNOLOGY_PURPOSES = [
-  'communication',
-  'strictly_necessary',
-  'statistics',
-  'appearance',
-  'emergency_assistance',
-  'advertising',
-  'retargeting',
-  'social_pixel',
-  'social_plugin',
-  'fingerprinting',
-  'embed',
-  'other',
-] as const;
+/** What a cookie or similar technology is for: the purposes a site's services are configured with. */
+export const TECHNOLOGY_PURPOSES = SERVICE_PURPOSES;
 export type TechnologyPurpose = (typeof TECHNOLOGY_PURPOSES)[number];
 
 /**
