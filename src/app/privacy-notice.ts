@@ -320,20 +320,21 @@ const summaryOf = (v: StoredVersion): NoticeVersionSummary => ({
   publishedAt: v.publishedAt,
 });
 
+/** The published versions of a notice in a language, as stored. */
+const versionsIn = (tx: Tx, campaignId: string, language: NoticeLanguage) =>
+  tx
+    .selectFrom('privacy_notice_versions')
+    .select(['version', 'language', 'document', 'text_sha256', 'published_at'])
+    .where('campaign_id', '=', campaignId)
+    .where('language', '=', language);
+
 /** The newest published version in a language, or null. */
 export async function latestVersion(
   tx: Tx,
   campaignId: string,
   language: NoticeLanguage,
 ): Promise<StoredVersion | null> {
-  const row = await tx
-    .selectFrom('privacy_notice_versions')
-    .select(['version', 'language', 'document', 'text_sha256', 'published_at'])
-    .where('campaign_id', '=', campaignId)
-    .where('language', '=', language)
-    .orderBy('version', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await versionsIn(tx, campaignId, language).orderBy('version', 'desc').limit(1).executeTakeFirst();
   return row ? storedOf(row) : null;
 }
 
@@ -343,13 +344,7 @@ export async function findVersion(
   version: number,
   language: NoticeLanguage,
 ): Promise<StoredVersion | null> {
-  const row = await tx
-    .selectFrom('privacy_notice_versions')
-    .select(['version', 'language', 'document', 'text_sha256', 'published_at'])
-    .where('campaign_id', '=', campaignId)
-    .where('version', '=', version)
-    .where('language', '=', language)
-    .executeTakeFirst();
+  const row = await versionsIn(tx, campaignId, language).where('version', '=', version).executeTakeFirst();
   return row ? storedOf(row) : null;
 }
 

@@ -4,11 +4,12 @@
  * the rule ids).
  */
 import { describe, expect, it } from 'vitest';
+import { ACTIVITY, ARRANGEMENT, PROCESSOR } from '../../../test/helpers/governance-facts.js';
 import { activity as noticeActivity, input as noticeInput } from '../../../test/helpers/notice-input.js';
 import { batch, consent, CONTROLLER, NOW, notice, notices, person, PURPOSE } from '../../../test/helpers/rule-facts.js';
-import { ART28_TERMS, RESPONSIBILITIES, type ActivityFields, type Responsibilities } from '../governance.js';
+import type { ActivityFields } from '../governance.js';
 import { screen } from '../dpia.js';
-import { activityActivateFacts, type ArrangementFacts, type ProcessorFacts } from './governance-rules.js';
+import { activityActivateFacts } from './governance-rules.js';
 import type { CapabilityFacts } from './capabilities.js';
 import { RULE_CATALOGUE, type RuleId } from './catalogue.js';
 import {
@@ -67,68 +68,12 @@ const DPIA_COVERED = {
   cover: { covered: true, state: 'approved' as const, version: 2, reviewDate: '2027-06-01' },
 };
 
-const META_ARRANGEMENT: ArrangementFacts = {
-  platform: 'meta',
-  platformName: 'Meta',
-  scope: 'custom_audiences',
-  responsibilities: Object.fromEntries(
-    RESPONSIBILITIES.map((r) => [r, { party: 'campaign', note: '' }]),
-  ) as Responsibilities,
-  essence: 'We and Meta both decide how your details are matched; ask us about it.',
-  eligibilityConfirmation: 'Authorised for social issues, elections or politics, ref 123',
-  reviewDueOn: '2027-05-01',
-};
-
-const PROCESSOR: ProcessorFacts = {
-  name: 'Mailer Ltd',
-  art28Terms: Object.fromEntries(
-    ART28_TERMS.map((t) => [t, { present: true, clause: `clause ${t}` }]),
-  ) as ProcessorFacts['art28Terms'],
-  hosting: [
-    {
-      recipient: '',
-      country: 'GB',
-      mechanism: null,
-      transferRiskAssessment: null,
-      dpfCertificationCheckedOn: null,
-      note: '',
-    },
-  ],
-  subProcessors: [],
-  segregation: 'One database schema per campaign, separate keys.',
-  serviceImprovement: 'none',
-  serviceImprovementNote: null,
-};
-
-const ACTIVITY: ActivityFields = {
-  name: 'Supporter matching on Meta',
-  description: '',
-  purposes: ['Show campaign ads to our supporters on Facebook and Instagram'],
-  lawfulBasis: 'consent',
-  lawfulBasisNote: 'Supporters tick a box to be matched on social media.',
-  legitimateInterestsAssessment: null,
-  dataCategories: ['email address'],
-  specialCategories: [],
-  appropriatePolicyDocument: null,
-  dataSubjects: ['supporters'],
-  sourceIds: [],
-  otherSources: '',
-  recipients: ['Meta (joint controller)'],
-  retention: 'Audience removed 30 days after polling day.',
-  transfers: [],
-  securityMeasures: 'Hashed upload over TLS.',
-  capabilities: ['custom_audiences'],
-  dpiaId: null,
-  arrangementIds: [],
-  processorIds: [],
-};
-
 const activation = (activity: Partial<ActivityFields> = {}): CapabilityFacts['activity.activate'] =>
   activityActivateFacts({
     campaignId: CONTROLLER.id,
     controllerRecord: { name: CONTROLLER.name, postalAddress: '1 High Street', controllerType: 'candidate', dpo: null },
     activity: { ...ACTIVITY, ...activity },
-    linkedArrangements: [META_ARRANGEMENT],
+    linkedArrangements: [ARRANGEMENT],
     processors: [PROCESSOR],
     today: NOW.slice(0, 10),
   });
@@ -143,7 +88,7 @@ const audience = (kind: 'list' | 'lookalike_seed'): CapabilityFacts['audience.bu
     jointProcessing: [{ platform: 'meta', scope: kind === 'list' ? 'custom_audiences' : 'lookalikes' }],
     arrangements: [{ platform: 'meta', scopes: ['custom_audiences', 'lookalikes'] }],
     platformUse: { platform: 'meta', authorised: true, customerList: true, electionAd: true, ad: null },
-    linkedArrangements: [META_ARRANGEMENT, { ...META_ARRANGEMENT, scope: 'lookalikes' }],
+    linkedArrangements: [ARRANGEMENT, { ...ARRANGEMENT, scope: 'lookalikes' }],
     today: NOW.slice(0, 10),
     dpia: DPIA_COVERED,
   };
@@ -542,8 +487,8 @@ describe('decideAction', () => {
         ...ALLOWED['audience.build'],
         linkedArrangements: [
           {
-            ...META_ARRANGEMENT,
-            responsibilities: { ...META_ARRANGEMENT.responsibilities, rights_requests: { party: null, note: '' } },
+            ...ARRANGEMENT,
+            responsibilities: { ...ARRANGEMENT.responsibilities, rights_requests: { party: null, note: '' } },
           },
         ],
       }),

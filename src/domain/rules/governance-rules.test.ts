@@ -11,8 +11,15 @@ import {
   type Art28Term,
   type Art28TermRecord,
   type Responsibilities,
-  type Transfer,
 } from '../governance.js';
+import {
+  ACTIVITY,
+  ARRANGEMENT,
+  PROCESSOR,
+  allTerms,
+  assigned,
+  transfer,
+} from '../../../test/helpers/governance-facts.js';
 import { capabilitiesOf, decideAction, rulesFor } from './engine.js';
 import {
   GOVERNANCE_RULES,
@@ -20,8 +27,6 @@ import {
   decideArrangement,
   decideProcessor,
   type ActivityRecordFacts,
-  type ArrangementFacts,
-  type ProcessorFacts,
 } from './governance-rules.js';
 
 /** Activation, as the app decides it: the rules engine on the facts of the record. */
@@ -32,68 +37,6 @@ const decideActivity = (record: ActivityRecordFacts) =>
   });
 
 const TODAY = '2026-11-29';
-
-const assigned = (): Responsibilities =>
-  Object.fromEntries(RESPONSIBILITIES.map((r) => [r, { party: 'campaign', note: '' }])) as Responsibilities;
-
-const ARRANGEMENT: ArrangementFacts = {
-  platform: 'meta',
-  platformName: 'Meta',
-  scope: 'custom_audiences',
-  responsibilities: assigned(),
-  essence: 'We and Meta both decide how your details are matched; ask us about it.',
-  eligibilityConfirmation: 'Authorised for social issues, elections or politics, ref 123',
-  reviewDueOn: '2027-05-01',
-};
-
-const allTerms = (): Record<Art28Term, Art28TermRecord> =>
-  Object.fromEntries(ART28_TERMS.map((t) => [t, { present: true, clause: `clause ${t}` }])) as Record<
-    Art28Term,
-    Art28TermRecord
-  >;
-
-const transfer = (over: Partial<Transfer>): Transfer => ({
-  recipient: '',
-  country: 'GB',
-  mechanism: null,
-  transferRiskAssessment: null,
-  dpfCertificationCheckedOn: null,
-  note: '',
-  ...over,
-});
-
-const PROCESSOR: ProcessorFacts = {
-  name: 'Mailer Ltd',
-  art28Terms: allTerms(),
-  hosting: [transfer({ country: 'GB' })],
-  subProcessors: [],
-  segregation: 'One database schema per campaign, separate keys.',
-  serviceImprovement: 'none',
-  serviceImprovementNote: null,
-};
-
-const ACTIVITY: ActivityFields = {
-  name: 'Supporter matching on Meta',
-  description: '',
-  purposes: ['Show campaign ads to our supporters on Facebook and Instagram'],
-  lawfulBasis: 'consent',
-  lawfulBasisNote: 'Supporters tick a box to be matched on social media.',
-  legitimateInterestsAssessment: null,
-  dataCategories: ['email address', 'phone number'],
-  specialCategories: [],
-  appropriatePolicyDocument: null,
-  dataSubjects: ['supporters'],
-  sourceIds: [],
-  otherSources: '',
-  recipients: ['Meta (joint controller)', 'Mailer Ltd (processor)'],
-  retention: 'Audience removed 30 days after polling day.',
-  transfers: [],
-  securityMeasures: 'Hashed upload over TLS; access limited to two staff.',
-  capabilities: ['custom_audiences'],
-  dpiaId: null,
-  arrangementIds: [],
-  processorIds: [],
-};
 
 const facts = (
   over: Omit<Partial<ActivityRecordFacts>, 'activity'> & { activity?: Partial<ActivityFields> } = {},
