@@ -47,11 +47,7 @@ import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import {
-  writeAudienceFiles,
-  type AudiencePerson,
-  type WriteAudienceFilesResult,
-} from '../src/audiences/audience-file-writer.js';
+import type { AudiencePerson, WriteAudienceFilesResult } from '../src/audiences/audience-file-writer.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { createBenchCampaign } from './bench-campaign.js';
 import { migrate } from '../src/db/migrate.js';
@@ -64,6 +60,13 @@ const { values } = parseArgs({
     postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     pglite: { type: 'boolean', default: false },
     hashing: { type: 'string', default: 'worker' },
+    // PostgreSQL: the writer reads COPY text itself (copy), or takes person objects parsed here.
+    input: { type: 'string', default: 'copy' },
+    // Rounds of (export, Python hash-only loop), alternated: the machine is shared, so each
+    // ratio compares two runs made moments apart, and the median ratio is the result.
+    rounds: { type: 'string', default: '3' },
+    // Export with the TypeScript sources (tsx) instead of the compiled dist/.
+    'from-source': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     // Writes V8 CPU profiles of the export child (and its hashing thread) into this directory.
     'cpu-prof-dir': { type: 'string' },
@@ -209,7 +212,9 @@ async function setupPostgres(adminUrl: string, people: number): Promise<Setup> {
       );
       for (const index of indexes.rows) await client.query(index.indexdef);
       const insertMs = performance.now() - t;
-      await client.query('ANALYZE people');
+      // VACUUM as well: sets the rows' hint bits and the visibility map now, so neither the first
+      // reader nor an autovacuum during the timed rounds does it.
+      await client.query('VACUUM (ANALYZE) people');
       await client.query('CHECKPOINT');
       return { engine: 'postgres', target: url.toString(), campaignId: ids.campaignId, insertMs, cleanup };
     } finally {
@@ -375,7 +380,7 @@ interface ChildResult {
   maxRssKiB: number;
   rows: number;
   hashedCells: number;
-  files: { name: string; rows: number; bytes: number }[];
+  files: { name: string; rows: number; bytes: number; sha256: string }[];
   timings: Record<string, number>;
   /** Resident memory (MiB) after each tenth of the people, to show that it stays flat. */
   rssByTenth: number[];
@@ -414,6 +419,14 @@ async function exportChild(): Promise<void> {
   } as const;
   const t = performance.now();
   let result: WriteAudienceFilesResult;
+  // The compiled writer, as `canvass` runs it (npm run build:server, done by the parent), or
+  // with --from-source the TypeScript sources through tsx (whose loader also runs in the
+  // hashing thread, and slows its start).
+  const { writeAudienceFiles } = (
+    values['from-source']
+      ? await import('../src/audiences/audience-file-writer.js')
+      : await import(new URL('../dist/audiences/audience-file-writer.js', import.meta.url).href)
+  ) as typeof import('../src/audiences/audience-file-writer.js');
   if (engine === 'postgres') {
     const client = new pg.Client({ connectionString: target });
     await client.connect();
@@ -428,7 +441,15 @@ async function exportChild(): Promise<void> {
       const stream = client.query(
         copyTo(`COPY (${SELECT.replace('$1', `'${campaignId}'`)}) TO STDOUT`, { highWaterMark: 4 << 20 }),
       );
-      result = await writeAudienceFiles({ ...base, people: peopleFromCopy(stream, read) });
+      // The writer reads the COPY text itself (values in the stored canonical forms normalized from
+      // their bytes); --input objects parses the rows into person objects here instead.
+      result =
+        values.input === 'objects'
+          ? await writeAudienceFiles({ ...base, people: peopleFromCopy(stream, read) })
+          : await writeAudienceFiles({
+              ...base,
+              copyText: { columns: ['email', 'phone', 'first_name', 'last_name', 'postcode'], chunks: stream },
+            });
       await client.query('COMMIT');
     } finally {
       await client.end();
@@ -461,7 +482,7 @@ async function exportChild(): Promise<void> {
     maxRssKiB: peakRssKiB(),
     rows: m.rowsWritten,
     hashedCells,
-    files: m.files.map((f) => ({ name: f.name, rows: f.rows, bytes: f.bytes })),
+    files: m.files.map((f) => ({ name: f.name, rows: f.rows, bytes: f.bytes, sha256: f.sha256 })),
     timings,
     rssByTenth,
   };
@@ -501,6 +522,9 @@ async function runExport(setup: Setup, out: string, people: number): Promise<Chi
     out,
     '--hashing',
     values.hashing ?? 'worker',
+    '--input',
+    values.input ?? 'copy',
+    ...(values['from-source'] ? ['--from-source'] : []),
     '--people',
     String(people),
     ...(values['memory-detail'] ? ['--memory-detail'] : []),
@@ -620,25 +644,53 @@ async function python(args: string[]): Promise<PythonResult> {
   return JSON.parse(output.trim()) as PythonResult;
 }
 
-async function measure(setup: Setup, people: number): Promise<void> {
+interface Round {
+  exported: ChildResult;
+  pyHash: PythonResult;
+  /** Identifiers hashed per second, export and Python. */
+  rate: number;
+  pyRate: number;
+  ratio: number;
+}
+
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+async function measure(setup: Setup, people: number, rounds: number): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'canvass-bench-audience-'));
   try {
     const out = join(work, 'export');
-    log(`${setup.engine}: export of ${fmt(people)} people to a Meta file …`);
-    const exported = await runExport(setup, out, people);
-    const rate = (exported.hashedCells / exported.ms) * 1000;
-    log(`  ${fmt(exported.hashedCells)} identifiers hashed in ${seconds(exported.ms)}: ${fmt(rate)}/s`);
-
-    const floor = setup.engine === 'postgres' ? await copyFloor(setup) : null;
     log('identifiers for the Python baseline (not timed) …');
     const identifiersPath = join(work, 'identifiers.txt');
     const count = await writeIdentifiers(setup, identifiersPath);
-    if (count !== exported.hashedCells)
-      throw new Error(`${count} identifiers for Python, ${exported.hashedCells} hashed cells`);
     const identifierBytes = (await stat(identifiersPath)).size;
 
-    log('Python hashlib: hashing only …');
-    const pyHash = await python([identifiersPath]);
+    // Rounds: the export, then the Python loop over the same identifiers, moments apart.
+    const results: Round[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const dir = round === 1 ? out : join(work, `export-${round}`);
+      log(`round ${round} of ${rounds}: export of ${fmt(people)} people to a Meta file (${setup.engine}) …`);
+      const exported = await runExport(setup, dir, people);
+      if (count !== exported.hashedCells)
+        throw new Error(`${count} identifiers for Python, ${exported.hashedCells} hashed cells`);
+      const rate = (exported.hashedCells / exported.ms) * 1000;
+      log(`  ${fmt(exported.hashedCells)} identifiers hashed in ${seconds(exported.ms)}: ${fmt(rate)}/s`);
+      if (round > 1) {
+        // The same files as round 1's, byte for byte (by their SHA-256); then removed.
+        const first = results[0]!.exported.files.map((f) => f.sha256).join();
+        if (exported.files.map((f) => f.sha256).join() !== first) throw new Error(`round ${round} wrote other files`);
+        await rm(dir, { recursive: true, force: true });
+      }
+      log(`round ${round} of ${rounds}: Python hashlib, hashing only …`);
+      const pyHash = await python([identifiersPath]);
+      const pyRate = pyHash.identifiers / pyHash.seconds;
+      log(`  ${fmt(pyHash.identifiers)} identifiers in ${seconds(pyHash.seconds * 1000)}: ${fmt(pyRate)}/s`);
+      results.push({ exported, pyHash, rate, pyRate, ratio: rate / pyRate });
+    }
+    const floor = setup.engine === 'postgres' ? await copyFloor(setup) : null;
     log('Python hashlib: hashing and writing the digests …');
     const digestsPath = join(work, 'python-digests.txt');
     const pyWrite = await python([identifiersPath, digestsPath]);
@@ -648,15 +700,23 @@ async function measure(setup: Setup, people: number): Promise<void> {
     const theirs = await digestOfFile(digestsPath);
     const identical = ours.digest === theirs && ours.cells === pyWrite.identifiers;
 
-    const pyRate = pyHash.identifiers / pyHash.seconds;
+    // The round whose ratio is the median reports the details.
+    const ratio = median(results.map((r) => r.ratio));
+    const typical = results.reduce((best, r) => (Math.abs(r.ratio - ratio) < Math.abs(best.ratio - ratio) ? r : best));
+    const { exported, pyHash, rate, pyRate } = typical;
     const pyWriteRate = pyWrite.identifiers / pyWrite.seconds;
     const total = Object.entries(exported.timings).sort((a, b) => b[1] - a[1]);
     console.log(
-      `\n${setup.engine === 'postgres' ? 'PostgreSQL (local server)' : 'PGlite (on disk)'}, ${fmt(people)} people, hashing ${values.hashing}`,
+      `\n${setup.engine === 'postgres' ? 'PostgreSQL (local server)' : 'PGlite (on disk)'}, ${fmt(people)} people, hashing ${values.hashing}, input ${setup.engine === 'postgres' ? values.input : 'objects (cursor)'}, ${rounds} round(s)`,
     );
     console.log(
       `  setup: COPY + indexes       ${fmt((people / setup.insertMs) * 1000)} rows/s (${seconds(setup.insertMs)})`,
     );
+    for (const [k, r] of results.entries()) {
+      console.log(
+        `  round ${k + 1}: export ${fmt(r.rate)}/s (${seconds(r.exported.ms)}), Python hash only ${fmt(r.pyRate)}/s (${seconds(r.pyHash.seconds * 1000)}): ${r.ratio.toFixed(2)}×`,
+      );
+    }
     console.log(
       `  export end to end           ${fmt(rate)} identifiers/s (${fmt(exported.hashedCells)} in ${seconds(exported.ms)}; ${fmt(exported.rows)} rows, ${exported.files.length} file(s), ${(exported.files.reduce((a, f) => a + f.bytes, 0) / 1e6).toFixed(1)} MB)`,
     );
@@ -670,17 +730,18 @@ async function measure(setup: Setup, people: number): Promise<void> {
       );
     }
     console.log(
-      `  ratio (export / hash only)  ${(rate / pyRate).toFixed(2)}×   (export / hash+write) ${(rate / pyWriteRate).toFixed(2)}×`,
+      `  ratio, median of rounds     ${ratio.toFixed(2)}×   (this round's export / hash+write) ${(rate / pyWriteRate).toFixed(2)}×`,
     );
+    const peak = Math.max(...results.map((r) => r.exported.maxRssKiB));
     console.log(
-      `  peak RSS                    export ${fmt(exported.maxRssKiB / 1024)} MiB; Python ${fmt(pyHash.maxRssKiB / 1024)} MiB`,
+      `  peak RSS                    export ${fmt(peak / 1024)} MiB; Python ${fmt(pyHash.maxRssKiB / 1024)} MiB`,
     );
     console.log(`  export RSS by tenth (MiB)   ${exported.rssByTenth.join(' ')}`);
     console.log(`  digests identical to Python ${identical ? 'yes' : 'NO'} (${fmt(ours.cells)} cells)`);
-    console.log('  where the export spent its time (main thread and hashing thread run at the same time)');
+    console.log("  where this round's export spent its time (main thread and hashing thread run at the same time)");
     for (const [phase, ms] of total) console.log(`    ${phase.padEnd(44)} ${seconds(ms).padStart(9)}`);
     console.log(
-      `  JSON ${JSON.stringify({ engine: setup.engine, people, exported, floor, pyHash, pyWrite, identical })}`,
+      `  JSON ${JSON.stringify({ engine: setup.engine, people, rounds: results.map((r) => ({ exportMs: r.exported.ms, pythonMs: r.pyHash.seconds * 1000, ratio: r.ratio })), ratio, exported, floor, pyHash, pyWrite, identical })}`,
     );
     if (!identical) throw new Error('the export differs from Python hashlib');
   } finally {
@@ -697,11 +758,18 @@ async function main(): Promise<void> {
   const people = Number(values.people);
   if (!Number.isSafeInteger(people) || people < 1) throw new Error('--people must be a positive integer');
   if (values.hashing !== 'worker' && values.hashing !== 'inline') throw new Error('--hashing must be worker or inline');
+  if (values.input !== 'copy' && values.input !== 'objects') throw new Error('--input must be copy or objects');
+  const rounds = Number(values.rounds);
+  if (!Number.isSafeInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
+  if (!values['from-source']) {
+    log('compiling the server (npm run build:server) …');
+    await run('npm', ['run', '--silent', 'build:server']);
+  }
   log(`setting up ${fmt(people)} people …`);
   const setup = values.pglite ? await setupPGlite(people) : await setupPostgres(values.postgres, people);
   try {
     log(`  inserted in ${seconds(setup.insertMs)}`);
-    await measure(setup, people);
+    await measure(setup, people, rounds);
   } finally {
     await setup.cleanup();
   }

@@ -46,6 +46,10 @@ import { PLATFORMS, type PlatformId } from '../domain/rules/platforms.js';
 import type { Outcome } from '../domain/rules/rule.js';
 import {
   FileSink,
+  instantiateSimd,
+  SLOT_FILLING,
+  SLOT_FREE,
+  type SimdExports,
   SLOT_FULL,
   type ClosedFile,
   type FromWorker,
@@ -54,6 +58,7 @@ import {
   type SinkTimings,
   type ToWorker,
 } from './file-sink.js';
+import { decodeCopyValue, FALLBACK, fastField, hasFastPath, isCopyNull } from './copy-text.js';
 import { LANES, MAX_ONE_BLOCK_MESSAGE } from './sha256-simd.js';
 
 // ---------------------------------------------------------------------------------------
@@ -74,6 +79,13 @@ export interface AudiencePerson {
   country?: string | null;
 }
 
+/**
+ * A column of COPY text input: an identifier field, or a person's further email addresses or
+ * phone numbers as a JSON array of strings (`array_to_json(…)`), or NULL for none.
+ */
+export type CopyColumn = AudienceField | 'other_emails' | 'other_phones';
+const COPY_COLUMNS: readonly CopyColumn[] = [...AUDIENCE_FIELDS, 'other_emails', 'other_phones'];
+
 /** One rule's outcome from the lawful gate, as recorded in the manifest. */
 export interface RuleDecisionRecord {
   ruleId: string;
@@ -93,8 +105,19 @@ export interface WriteAudienceFilesOptions {
   identifierColumns?: number;
   audience: { id: string; name: string };
   staffMember: { id: string; name: string };
-  people:
+  /** The people, as objects (one at a time or in batches). Give this or `copyText`. */
+  people?:
     AsyncIterable<AudiencePerson | readonly AudiencePerson[]> | Iterable<AudiencePerson | readonly AudiencePerson[]>;
+  /**
+   * The people as PostgreSQL `COPY … TO STDOUT` text (the default text format, UTF-8): the
+   * columns of each row in order, and the stream's chunks (split anywhere). Values of the
+   * canonical forms the import stores are normalized from their bytes (copy-text.ts); any other
+   * value is decoded and normalized as a person object's would be, with the same result.
+   */
+  copyText?: {
+    columns: readonly CopyColumn[];
+    chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+  };
   /** The directory to create and write into; it must not exist (its parent is created if needed). */
   directory: string;
   /** The country of a person whose record has none (ISO 3166-1 alpha-2). Default 'GB'. */
@@ -172,13 +195,14 @@ export const SKIPPED_NO_MATCH_KEY = 'no identifier the platform can match on';
 const BATCH = 1024;
 /** People per slot of shared memory. */
 const ROWS_PER_SLOT = 4096;
-/** Slots: one being filled, one being hashed, one queued. */
-const SLOTS = 3;
+/** Slots: one being filled, one being hashed or written, two queued (smoothing out bursts). */
+const SLOTS = 4;
 const PAGE = 65536;
 const BLOCK = 64;
 const HEX = 64;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
+const TAB = 0x09;
 
 /** Upper bound of a plain cell's bytes: UTF-8 (≤ 4 per character), a neutralising "'", quoting. */
 const plainCellBound = (chars: number): number => (chars * 4 + 1) * 2 + 2;
@@ -246,7 +270,22 @@ interface FieldValues {
    * thousand first names), and normalizing is a pure function, so a repeat is a lookup.
    */
   cache: Map<string, FieldValue> | null;
+  /** COPY input: whether copy-text.ts has a fast path for the rule. */
+  fast: boolean;
+  /** COPY input: the message block holding the value's normalized bytes, when `values[0][0]` is FAST_VALUE. */
+  fastMsg: number;
 }
+
+/**
+ * Stands in `values[0][i]` for a value whose normalized bytes are in the row scratch (COPY
+ * input). No normalized value can equal it: none holds a NUL.
+ */
+const FAST_VALUE = '\u0000fast';
+/** How the COPY path reads a field: the country, several identifier columns, a fast path, or decoding. */
+const COUNTRY = 0;
+const SEVERAL = 1;
+const FAST = 2;
+const DECODE = 3;
 
 /** Entries per normalization cache; a full cache is emptied and refilled. */
 const CACHE_LIMIT = 65_536;
@@ -311,6 +350,24 @@ function validateOptions(options: WriteAudienceFilesOptions): {
       });
     } else {
       maxBytes = options.maxBytesPerFile;
+    }
+  }
+  if ((options.people === undefined) === (options.copyText === undefined)) {
+    issues.push({ field: 'people', message: 'give the people either as objects (people) or as COPY text (copyText)' });
+  }
+  if (options.copyText !== undefined) {
+    const columns = options.copyText.columns;
+    if (columns.length === 0) issues.push({ field: 'copyText.columns', message: 'name at least one column' });
+    for (const column of columns) {
+      if (!COPY_COLUMNS.includes(column)) {
+        issues.push({
+          field: 'copyText.columns',
+          message: `${String(column)} is not one of ${COPY_COLUMNS.join(', ')}`,
+        });
+      }
+    }
+    if (new Set(columns).size !== columns.length) {
+      issues.push({ field: 'copyText.columns', message: 'a column is listed twice' });
     }
   }
   if (options.audience.id.trim() === '') issues.push({ field: 'audience.id', message: 'required' });
@@ -467,7 +524,6 @@ class AudienceFileWriter {
   private readonly state: Int32Array;
   private readonly slots: Slot[];
   private readonly scratch: number;
-  private free: number[];
   private slot!: Slot;
   private messages = 0;
   /** The current slot's blocks (bytes) and lengths and dests (Int32 indexes). */
@@ -477,6 +533,8 @@ class AudienceFileWriter {
   private segments: Segment[] = [];
   private readonly closed = new Map<string, ClosedFile>();
   private sink: SinkHandle | null = null;
+  /** The SIMD hasher on this thread, for slots hashed here while the hashing thread is behind. */
+  private mainSimd: SimdExports | null = null;
 
   peopleRead = 0;
   rowsWritten = 0;
@@ -488,7 +546,7 @@ class AudienceFileWriter {
   private countries: CountryCode[] = [];
   private countryInvalid: (FieldReason | null)[] = [];
   private memoValue: string | null = null;
-  private memoHex = '';
+  private memoHex = Buffer.alloc(HEX);
 
   constructor(
     private readonly options: WriteAudienceFilesOptions,
@@ -509,6 +567,8 @@ class AudienceFileWriter {
         columns,
         values: Array.from({ length: columns }, () => []),
         cache: cached ? new Map<string, FieldValue>() : null,
+        fast: hasFastPath(rule),
+        fastMsg: -1,
       };
     });
     this.series = planSeries(this.rules, this.fieldValues, options.operation ?? 'add');
@@ -547,7 +607,6 @@ class AudienceFileWriter {
       });
       this.slots.push({ index, blocks, lengths, dests, messageCapacity, outs });
     }
-    this.free = this.slots.map((s) => s.index);
   }
 
   private time(phase: string, since: number): number {
@@ -591,7 +650,6 @@ class AudienceFileWriter {
       switch (message.type) {
         case 'done':
           for (const file of message.closed) this.closed.set(file.name, file);
-          this.free.push(message.slot);
           handle.waiters.shift()?.(null);
           break;
         case 'finished':
@@ -614,20 +672,32 @@ class AudienceFileWriter {
     this.sink = handle;
   }
 
+  /**
+   * A slot the hashing thread has finished with, or -1. Read from the slots' state words, which
+   * the hashing thread sets as it finishes each job: its "done" message may wait behind this
+   * thread's work, the state word does not.
+   */
+  private freeSlot(): number {
+    for (let i = 0; i < SLOTS; i++) if (Atomics.load(this.state, i) === SLOT_FREE) return i;
+    return -1;
+  }
+
   /** Waits until a slot is free (backpressure) and starts filling it. */
   private async takeSlot(): Promise<void> {
     const sink = this.sink!;
-    if (this.free.length === 0) {
+    let free = this.freeSlot();
+    if (free < 0) {
       if (sink.kind === 'inline') throw new Error('no free slot');
       const t = performance.now();
-      while (this.free.length === 0) {
+      while ((free = this.freeSlot()) < 0) {
         if (sink.failure) throw sink.failure;
         const error = await new Promise<Error | null>((resolve) => sink.waiters.push(resolve));
         if (error) throw error;
       }
       this.time('main: wait for the hashing thread', t);
     }
-    this.slot = this.slots[this.free.shift()!]!;
+    Atomics.store(this.state, free, SLOT_FILLING);
+    this.slot = this.slots[free]!;
     this.messages = 0;
     this.blocksBase = this.slot.blocks;
     this.lengthsIndex = this.slot.lengths >> 2;
@@ -656,15 +726,25 @@ class AudienceFileWriter {
       this.i32[(slot.dests >> 2) + count] = this.scratch;
       count++;
     }
+    const sink = this.sink!;
+    if (sink.kind === 'worker' && this.freeSlot() < 0 && count > 0) {
+      // The hashing thread is behind (every other slot is waiting for it): rather than wait for
+      // it, this thread hashes the slot's identifiers itself, and the hashing thread only writes.
+      const t = performance.now();
+      this.mainSimd ??= instantiateSimd(this.memory, this.pages);
+      this.mainSimd.pad(slot.blocks, slot.lengths, count);
+      this.mainSimd.hash(slot.blocks, slot.dests, count);
+      count = 0;
+      this.time('main: SHA-256 of identifiers (when the hashing thread is behind)', t);
+    }
     const job: SinkJob = {
       slot: slot.index,
       messages: { blocks: slot.blocks, lengths: slot.lengths, dests: slot.dests, count },
       segments: this.segments,
     };
-    const sink = this.sink!;
     if (sink.kind === 'inline') {
       for (const file of sink.sink.process(job)) this.closed.set(file.name, file);
-      this.free.push(slot.index);
+      Atomics.store(this.state, slot.index, SLOT_FREE);
     } else {
       if (sink.failure) throw sink.failure;
       Atomics.store(this.state, slot.index, SLOT_FULL);
@@ -727,9 +807,9 @@ class AudienceFileWriter {
     if (memo) {
       if (value !== this.memoValue) {
         this.memoValue = value;
-        this.memoHex = hash('sha256', value, 'hex');
+        this.memoHex = Buffer.from(hash('sha256', value, 'hex'), 'latin1');
       }
-      buffer.latin1Write(this.memoHex, pos, HEX);
+      buffer.set(this.memoHex, pos);
       return;
     }
     const m = this.messages;
@@ -745,6 +825,11 @@ class AudienceFileWriter {
       // Longer than one block (rare: a long email address): hashed here.
       buffer.latin1Write(hash('sha256', value, 'hex'), pos, HEX);
     }
+  }
+
+  /** hashedCell for a value normalized from COPY bytes, already in its message block: its cell is at `pos`. */
+  private hashedBytes(pos: number, fv: FieldValues): void {
+    this.i32[this.destsIndex + fv.fastMsg] = pos;
   }
 
   // -------------------------------------------------------------------------------------
@@ -797,30 +882,7 @@ class AudienceFileWriter {
         const p = people[i]!;
         const first = field === 'email' ? p.email : p.phone;
         const others = multi ? (field === 'email' ? p.otherEmails : p.otherPhones) : undefined;
-        let filled = 0;
-        if (first !== null && first !== undefined && first !== '') {
-          const v = normalizeFieldValue(rule, first, this.countries[i]!);
-          if (typeof v === 'string') values[filled++]![i] = v;
-          else this.countBlank(field, v.reason);
-        }
-        if (others !== undefined) {
-          for (const raw of others) {
-            if (filled === columns) break;
-            const v = normalizeFieldValue(rule, raw, this.countries[i]!);
-            if (typeof v !== 'string') {
-              this.countBlank(field, v.reason);
-              continue;
-            }
-            // Two spellings of one identifier (e.g. Gmail dots for Google) are written once.
-            let seen = false;
-            for (let k = 0; k < filled; k++) if (values[k]![i] === v) seen = true;
-            if (!seen) values[filled++]![i] = v;
-          }
-        }
-        if (filled === 0 && (first === null || first === undefined || first === '') && !others?.length) {
-          this.countBlank(field, 'empty');
-        }
-        while (filled < columns) values[filled++]![i] = null;
+        this.fillIdentifiers(fv, i, first, others);
       }
       return;
     }
@@ -873,6 +935,40 @@ class AudienceFileWriter {
     }
   }
 
+  /** Person i's email or phone columns: the first value, then the others, each once. */
+  private fillIdentifiers(
+    fv: FieldValues,
+    i: number,
+    first: string | null | undefined,
+    others: readonly string[] | undefined,
+  ): void {
+    const { rule, columns, values, field } = fv;
+    let filled = 0;
+    if (first !== null && first !== undefined && first !== '') {
+      const v = normalizeFieldValue(rule, first, this.countries[i]!);
+      if (typeof v === 'string') values[filled++]![i] = v;
+      else this.countBlank(field, v.reason);
+    }
+    if (others !== undefined) {
+      for (const raw of others) {
+        if (filled === columns) break;
+        const v = normalizeFieldValue(rule, raw, this.countries[i]!);
+        if (typeof v !== 'string') {
+          this.countBlank(field, v.reason);
+          continue;
+        }
+        // Two spellings of one identifier (e.g. Gmail dots for Google) are written once.
+        let seen = false;
+        for (let k = 0; k < filled; k++) if (values[k]![i] === v) seen = true;
+        if (!seen) values[filled++]![i] = v;
+      }
+    }
+    if (filled === 0 && (first === null || first === undefined || first === '') && !others?.length) {
+      this.countBlank(field, 'empty');
+    }
+    while (filled < columns) values[filled++]![i] = null;
+  }
+
   /** Whether person i has every field of at least one of the platform's match keys. */
   private matchable(i: number): boolean {
     for (const key of this.matchKeys) {
@@ -889,6 +985,266 @@ class AudienceFileWriter {
   }
 
   private readonly plainCells: (string | null)[] = [];
+
+  // -------------------------------------------------------------------------------------
+  // COPY text input
+  // -------------------------------------------------------------------------------------
+
+  /** The normalized bytes of a plain (unhashed) fast-path value. */
+  private readonly rowScratch = new Uint8Array(4096);
+  /** Per COPY column: start and end of the current row's value. */
+  private copyStarts = new Int32Array(0);
+  private copyEnds = new Int32Array(0);
+  /** Per field (AUDIENCE_FIELDS order): its COPY column, or -1. */
+  private copyIndex: Record<CopyColumn, number> = {} as Record<CopyColumn, number>;
+  private copyRow = 0;
+  /** Country codes met in the COPY input, by their two bytes (b0 << 8 | b1). */
+  private readonly countryMemo = new Map<number, ReturnType<typeof normalizeCountryCode>>();
+  /** The country column's value for the last country met (one or two in practice). */
+  private memoCountry: string | null = null;
+  private memoCountryValue: string | null = null;
+  /** Per exported field: how a COPY row's value becomes values[·][0]. */
+  private copyPlan: {
+    fv: FieldValues;
+    column: (string | null)[];
+    kind: typeof COUNTRY | typeof SEVERAL | typeof FAST | typeof DECODE;
+    at: number;
+    othersAt: number;
+  }[] = [];
+
+  private async runCopy(source: NonNullable<WriteAudienceFilesOptions['copyText']>): Promise<void> {
+    const columns = source.columns;
+    this.copyStarts = new Int32Array(columns.length);
+    this.copyEnds = new Int32Array(columns.length);
+    for (const column of COPY_COLUMNS) this.copyIndex[column] = columns.indexOf(column);
+    this.copyPlan = this.fieldValues.map((fv) => {
+      const several = (fv.field === 'email' || fv.field === 'phone') && fv.columns > 1;
+      return {
+        fv,
+        column: fv.values[0]!,
+        kind: fv.field === 'country' ? COUNTRY : several ? SEVERAL : fv.fast ? FAST : DECODE,
+        at: this.copyIndex[fv.field],
+        othersAt: fv.field === 'email' ? this.copyIndex.other_emails : this.copyIndex.other_phones,
+      };
+    });
+    for (const fv of this.fieldValues) for (const values of fv.values) values.length = 1;
+    this.countries.length = 1;
+    this.countryInvalid.length = 1;
+    const iterator = isAsyncIterable(source.chunks)
+      ? source.chunks[Symbol.asyncIterator]()
+      : source.chunks[Symbol.iterator]();
+    let rest: Buffer | null = null;
+    let t = performance.now();
+    for (;;) {
+      const next = await iterator.next();
+      t = this.time('main: read people from the source', t);
+      if (next.done) break;
+      this.options.signal?.throwIfAborted();
+      const chunk = next.value;
+      let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (rest !== null) {
+        const newline = bytes.indexOf(NEWLINE);
+        if (newline === -1) {
+          rest = Buffer.concat([rest, bytes]);
+          continue;
+        }
+        const line = Buffer.concat([rest, bytes.subarray(0, newline + 1)]);
+        rest = null;
+        await this.processCopyRows(line, 0, line.length);
+        bytes = bytes.subarray(newline + 1);
+      }
+      const last = bytes.lastIndexOf(NEWLINE);
+      if (last >= 0) await this.processCopyRows(bytes, 0, last + 1);
+      // A row split across chunks: kept (copied: the source may reuse its buffer) until its end comes.
+      if (last + 1 < bytes.length) rest = Buffer.from(bytes.subarray(last + 1));
+      this.options.onProgress?.({ peopleRead: this.peopleRead, rowsWritten: this.rowsWritten });
+      t = performance.now();
+    }
+    if (rest !== null) {
+      throw invalid([{ field: 'copyText', message: `row ${this.copyRow + 1}: the input ends inside the row` }]);
+    }
+  }
+
+  /** The rows in bytes[from, to), each ending in a newline. */
+  private async processCopyRows(bytes: Buffer, from: number, to: number): Promise<void> {
+    const starts = this.copyStarts;
+    const ends = this.copyEnds;
+    const count = starts.length;
+    const hashedPerPerson = this.fieldValues.reduce((sum, fv) => sum + (fv.rule.hashed ? fv.columns : 0), 0);
+    let t = performance.now();
+    let rowStart = from;
+    while (rowStart < to) {
+      this.copyRow++;
+      // Split at tabs (COPY escapes a tab inside a value as a backslash and "t"); the caller's
+      // range ends with a newline.
+      const rowEnd = bytes.indexOf(NEWLINE, rowStart);
+      let k = 0;
+      let at = rowStart;
+      for (;;) {
+        let tab = bytes.indexOf(TAB, at);
+        if (tab === -1 || tab > rowEnd) tab = rowEnd;
+        if (k < count) {
+          starts[k] = at;
+          ends[k] = tab;
+        }
+        k++;
+        if (tab === rowEnd) break;
+        at = tab + 1;
+      }
+      if (k !== count) {
+        throw invalid([{ field: 'copyText', message: `row ${this.copyRow}: ${k} columns where ${count} were named` }]);
+      }
+      rowStart = rowEnd + 1;
+      this.peopleRead++;
+      // Room in the slot for the whole person first: the fast paths write their values straight
+      // into the slot's message blocks.
+      let full = this.messages + hashedPerPerson > this.slot.messageCapacity;
+      for (const s of this.series) if (s.pos + s.room > s.outStart + s.outCapacity) full = true;
+      if (full) {
+        t = this.time('main: COPY rows (parse, normalize, lay out)', t);
+        await this.flush();
+        t = performance.now();
+      }
+      const messages = this.messages;
+      this.copyPerson(bytes);
+      if (!this.matchable(0)) {
+        this.messages = messages; // the person's queued values are dropped
+        this.skipped[SKIPPED_NO_MATCH_KEY] = (this.skipped[SKIPPED_NO_MATCH_KEY] ?? 0) + 1;
+        continue;
+      }
+      for (const s of this.series) {
+        if (s.entries) this.writeEntries(s, 0);
+        else this.writeRow(s, 0);
+      }
+    }
+    this.time('main: COPY rows (parse, normalize, lay out)', t);
+  }
+
+  /** Whether COPY column `index` of the current row holds no value (absent, NULL or empty). */
+  private copyBlank(bytes: Buffer, index: number): boolean {
+    if (index < 0) return true;
+    const start = this.copyStarts[index]!;
+    const end = this.copyEnds[index]!;
+    return start === end || isCopyNull(bytes, start, end);
+  }
+
+  /** The current COPY row as values[·][0] of each field (see normalizeColumn, the same answers). */
+  private copyPerson(bytes: Buffer): void {
+    const starts = this.copyStarts;
+    const ends = this.copyEnds;
+    // The country first: phones and postcodes are read in it.
+    const countryColumn = this.copyIndex.country;
+    let country = this.defaultCountry;
+    let countryInvalid: FieldReason | null = null;
+    if (!this.copyBlank(bytes, countryColumn)) {
+      const start = starts[countryColumn]!;
+      const end = ends[countryColumn]!;
+      const key = end - start === 2 ? (bytes[start]! << 8) | bytes[start + 1]! : -1;
+      let code = key >= 0 ? this.countryMemo.get(key) : undefined;
+      if (code === undefined) {
+        code = normalizeCountryCode(decodeCopyValue(bytes, start, end));
+        if (key >= 0) this.countryMemo.set(key, code);
+      }
+      if (code.ok) country = code.value;
+      else countryInvalid = code.reason;
+    }
+    this.countries[0] = country;
+    this.countryInvalid[0] = countryInvalid;
+    for (const step of this.copyPlan) {
+      const fv = step.fv;
+      const column = step.column;
+      const field = fv.field;
+      switch (step.kind) {
+        case COUNTRY: {
+          if (countryInvalid) {
+            column[0] = null;
+            this.countBlank(field, countryInvalid);
+          } else {
+            if (country !== this.memoCountry) {
+              this.memoCountry = country;
+              const v = normalizeFieldValue(fv.rule, country, country);
+              this.memoCountryValue = typeof v === 'string' ? v : null;
+            }
+            column[0] = this.memoCountryValue;
+          }
+          continue;
+        }
+        case SEVERAL: {
+          const at = step.at;
+          const first = this.copyBlank(bytes, at) ? null : decodeCopyValue(bytes, starts[at]!, ends[at]!);
+          const others = this.copyBlank(bytes, step.othersAt)
+            ? undefined
+            : this.jsonStrings(decodeCopyValue(bytes, starts[step.othersAt]!, ends[step.othersAt]!));
+          this.fillIdentifiers(fv, 0, first, others);
+          continue;
+        }
+        default:
+      }
+      const at = step.at;
+      if (this.copyBlank(bytes, at)) {
+        column[0] = null;
+        this.countBlank(field, 'empty');
+        continue;
+      }
+      const start = starts[at]!;
+      const end = ends[at]!;
+      if (step.kind === FAST) {
+        if (fv.rule.hashed) {
+          // Into the next message block, if the value fits one (a fast path never lengthens a
+          // value): its cell's position is set when the row is laid out.
+          if (end - start <= MAX_ONE_BLOCK_MESSAGE) {
+            const m = this.messages;
+            const n = fastField(fv.rule, country, bytes, start, end, this.buffer, this.blocksBase + m * BLOCK);
+            if (n !== FALLBACK) {
+              this.i32[this.lengthsIndex + m] = n;
+              this.messages = m + 1;
+              fv.fastMsg = m;
+              column[0] = FAST_VALUE;
+              continue;
+            }
+          }
+        } else {
+          const n = fastField(fv.rule, country, bytes, start, end, this.rowScratch, 0);
+          if (n !== FALLBACK) {
+            // A plain cell (rare) is written through csvPlainCell, as a string.
+            column[0] = Buffer.from(this.rowScratch.buffer, 0, n).toString('latin1');
+            continue;
+          }
+        }
+      }
+      const raw = decodeCopyValue(bytes, start, end);
+      const cache = fv.cache;
+      let v = cache !== null ? cache.get(raw) : undefined;
+      if (v === undefined) {
+        v = normalizeFieldValue(fv.rule, raw, country);
+        if (cache !== null) {
+          if (cache.size === CACHE_LIMIT) cache.clear();
+          cache.set(raw, v);
+        }
+      }
+      if (typeof v === 'string') column[0] = v;
+      else {
+        column[0] = null;
+        this.countBlank(field, v.reason);
+      }
+    }
+  }
+
+  /** A JSON array of strings (other_emails, other_phones); anything else names the row. */
+  private jsonStrings(text: string): string[] {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed) || !parsed.every((v): v is string => typeof v === 'string')) {
+      throw invalid([
+        { field: 'copyText', message: `row ${this.copyRow}: further identifiers must be a JSON array of strings` },
+      ]);
+    }
+    return parsed;
+  }
 
   async processBatch(people: readonly AudiencePerson[]): Promise<void> {
     let t = performance.now();
@@ -954,7 +1310,8 @@ class AudienceFileWriter {
       const value = column.source[i];
       if (value === null || value === undefined) continue;
       if (column.rule.hashed) {
-        this.hashedCell(pos, value, column.memo);
+        if (value === FAST_VALUE) this.hashedBytes(pos, this.fieldValues[column.values]!);
+        else this.hashedCell(pos, value, column.memo);
         pos += HEX;
       } else {
         pos += buffer.utf8Write(cells[c]!, pos);
@@ -971,7 +1328,8 @@ class AudienceFileWriter {
       if (value === null || value === undefined) continue;
       this.beginRow(s, HEX + 4);
       this.buffer.latin1Write('["', s.pos);
-      this.hashedCell(s.pos + 2, value, column.memo);
+      if (value === FAST_VALUE) this.hashedBytes(s.pos + 2, this.fieldValues[column.values]!);
+      else this.hashedCell(s.pos + 2, value, column.memo);
       this.buffer.latin1Write('"]', s.pos + 2 + HEX);
       s.pos += HEX + 4;
     }
@@ -979,10 +1337,16 @@ class AudienceFileWriter {
 
   async run(): Promise<void> {
     await this.takeSlot();
+    if (this.options.copyText !== undefined) await this.runCopy(this.options.copyText);
+    else await this.runPeople(this.options.people!);
+    for (const s of this.series) if (s.file !== null) this.closeFile(s);
+    await this.flush(true);
+    await this.finishSink();
+  }
+
+  private async runPeople(people: NonNullable<WriteAudienceFilesOptions['people']>): Promise<void> {
     const pending: AudiencePerson[] = [];
-    const iterator = isAsyncIterable(this.options.people)
-      ? this.options.people[Symbol.asyncIterator]()
-      : this.options.people[Symbol.iterator]();
+    const iterator = isAsyncIterable(people) ? people[Symbol.asyncIterator]() : people[Symbol.iterator]();
     let t = performance.now();
     for (;;) {
       const next = await iterator.next();
@@ -1007,9 +1371,6 @@ class AudienceFileWriter {
       t = performance.now();
     }
     if (pending.length > 0) await this.processBatch(pending.splice(0));
-    for (const s of this.series) if (s.file !== null) this.closeFile(s);
-    await this.flush(true);
-    await this.finishSink();
   }
 
   private async finishSink(): Promise<void> {
@@ -1133,7 +1494,9 @@ function isPeopleBatch(item: AudiencePerson | readonly AudiencePerson[]): item i
 function spawnSinkWorker(): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = new URL(`./file-sink-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url);
-  if (!fromSource) return new Worker(entry);
+  // Built code needs no loader: the thread starts without the parent's --import/--require
+  // flags (a parent run under a loader would otherwise start it in the worker too).
+  if (!fromSource) return new Worker(entry, { execArgv: [] });
   const tsx = import.meta.resolve('tsx/esm/api');
   return new Worker(
     `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`,

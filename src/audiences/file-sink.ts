@@ -10,7 +10,7 @@
  * this module on its own.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, fchmodSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { close, closeSync, fchmodSync, fdatasync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256SimdModuleBytes } from './sha256-simd.js';
 
@@ -61,14 +61,36 @@ export interface SinkInit {
 }
 
 interface OpenFile {
+  path: string;
   fd: number;
   hash: Hash;
   bytes: number;
+  /** Bytes written since the last background flush began. */
+  unflushed: number;
+  /** A read-only descriptor of the same file for background flushes (fdatasync), once one has run. */
+  flushFd: number | null;
+  flushing: boolean;
+  /** The file is closed: the flush descriptor is closed as soon as no flush uses it. */
+  closed: boolean;
 }
 
-interface SimdExports {
+/**
+ * Every 32 MB written, the file's data is flushed to disk in the background (fdatasync on the
+ * libuv thread pool), so that the fsync which closes the file waits for the last few MB only,
+ * not the whole file. The flush uses a descriptor of its own, so closing the file never races it.
+ */
+const FLUSH_EVERY = 32 << 20;
+
+export interface SimdExports {
   pad(blocks: number, lengths: number, count: number): void;
   hash(blocks: number, dests: number, count: number): void;
+}
+
+/** The SIMD SHA-256 module over the writer's shared memory (on any thread). */
+export function instantiateSimd(memory: WebAssembly.Memory, pages: number): SimdExports {
+  const module = new WebAssembly.Module(sha256SimdModuleBytes(pages));
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return instance.exports as unknown as SimdExports;
 }
 
 export class FileSink {
@@ -79,9 +101,7 @@ export class FileSink {
 
   constructor(private readonly init: SinkInit) {
     this.bytes = new Uint8Array(init.memory.buffer);
-    const module = new WebAssembly.Module(sha256SimdModuleBytes(init.pages));
-    const instance = new WebAssembly.Instance(module, { env: { memory: init.memory } });
-    this.simd = instance.exports as unknown as SimdExports;
+    this.simd = instantiateSimd(init.memory, init.pages);
   }
 
   /** Hashes the slot's messages into place, then writes its segments. Returns the files it closed. */
@@ -107,12 +127,15 @@ export class FileSink {
       t = now;
       file.hash.update(view);
       file.bytes += view.length;
+      file.unflushed += view.length;
+      if (file.unflushed >= FLUSH_EVERY && !file.flushing) this.flushInBackground(file);
       now = performance.now();
       this.timings.fileSha256 += now - t;
       if (segment.close) {
         t = now;
         fsyncSync(file.fd);
         closeSync(file.fd);
+        this.release(file);
         now = performance.now();
         this.timings.fsync += now - t;
         this.open.delete(segment.file);
@@ -122,14 +145,44 @@ export class FileSink {
     return closed;
   }
 
+  private flushInBackground(file: OpenFile): void {
+    file.unflushed = 0;
+    file.flushFd ??= openSync(file.path, 'r');
+    file.flushing = true;
+    // A failed background flush is not reported: the fsync that closes the file is the one
+    // whose failure fails the export.
+    fdatasync(file.flushFd, () => {
+      file.flushing = false;
+      if (file.closed) this.release(file);
+    });
+  }
+
+  /** After the file is closed: its flush descriptor too, unless a flush is still using it. */
+  private release(file: OpenFile): void {
+    file.closed = true;
+    if (file.flushing || file.flushFd === null) return;
+    close(file.flushFd, () => undefined);
+    file.flushFd = null;
+  }
+
   private fileFor(name: string): OpenFile {
     let file = this.open.get(name);
     if (file === undefined) {
       if (name.includes('/') || name.includes('\\') || name.startsWith('.'))
         throw new Error(`unsafe file name ${name}`);
-      const fd = openSync(join(this.init.directory, name), 'wx', 0o600);
+      const path = join(this.init.directory, name);
+      const fd = openSync(path, 'wx', 0o600);
       fchmodSync(fd, 0o600);
-      file = { fd, hash: createHash('sha256'), bytes: 0 };
+      file = {
+        path,
+        fd,
+        hash: createHash('sha256'),
+        bytes: 0,
+        unflushed: 0,
+        flushFd: null,
+        flushing: false,
+        closed: false,
+      };
       this.open.set(name, file);
     }
     return file;
@@ -143,6 +196,7 @@ export class FileSink {
       } catch {
         // Already closed or never fully opened: nothing left to release.
       }
+      this.release(file);
     }
     this.open.clear();
   }
@@ -166,4 +220,7 @@ export type FromWorker =
 
 /** Slot states in the shared state words. */
 export const SLOT_FREE = 0;
+/** Handed to the hashing thread. */
 export const SLOT_FULL = 1;
+/** Being filled by the main thread. */
+export const SLOT_FILLING = 2;
