@@ -475,8 +475,10 @@ async function exportChild(): Promise<void> {
     m.rowsWritten * FIELDS.length -
     Object.values(m.blankFields).reduce((sum, reasons) => sum + Object.values(reasons).reduce((a, b) => a + b, 0), 0);
   const timings = { ...result.timings };
-  timings['db: wait for rows'] = read.waitMs;
-  timings['main: parse rows into people'] = read.parseMs;
+  if (values.input === 'objects' || engine !== 'postgres') {
+    timings['db: wait for rows'] = read.waitMs;
+    timings['main: parse rows into people'] = read.parseMs;
+  }
   const childResult: ChildResult = {
     ms,
     maxRssKiB: peakRssKiB(),

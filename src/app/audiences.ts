@@ -5,14 +5,17 @@
  * audience live, audited downloads and the files' expiry.
  *
  * Export, in one transaction:
- *   1. the audience-level decision and a first pass over the segment (counting exclusions, and
- *      letting the engine decide every batch): refused → the decision is recorded in the audit
- *      trail (rules.decided), committed, and rule_refused names every failing rule with its fix;
- *   2. allowed → a second pass streams the kept people into writeAudienceFiles (bounded memory),
- *      records each export member (person id only), the export row with the manifest, and the
- *      audit event. The campaign's people lock is held throughout, so no objection, erasure or
- *      consent withdrawal can slip between the gate and the file: each waits, then queues its
- *      removal against the committed export (src/app/audience-removals.ts).
+ *   1. the audience-level decision and one pass over the segment (counting exclusions, letting
+ *      the engine decide every batch, and recording each kept person — id only — as a member of
+ *      the export, inside a savepoint): refused → the members are rolled back, the decision is
+ *      recorded in the audit trail (rules.decided), committed, and rule_refused names every
+ *      failing rule with its fix;
+ *   2. allowed → the members' identifiers are streamed into writeAudienceFiles (bounded memory;
+ *      on PostgreSQL as COPY text the writer reads itself), then the export row with the
+ *      manifest and the audit event are written. The campaign's people lock is held throughout,
+ *      so no objection, erasure or consent withdrawal can slip between the gate and the file:
+ *      each waits, then queues its removal against the committed export
+ *      (src/app/audience-removals.ts).
  *
  * Expiry (item 5): an export's files are deleted `file_expiry_days` after it (the audience's
  * setting, else the campaign's, default 7); the manifest stays, in the database and beside the
@@ -27,7 +30,13 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { writeAudienceFiles, MANIFEST_FILE, type AudienceFileManifest } from '../audiences/audience-file-writer.js';
+import {
+  writeAudienceFiles,
+  MANIFEST_FILE,
+  type AudienceFileManifest,
+  type AudiencePerson,
+} from '../audiences/audience-file-writer.js';
+import { copyOut } from '../db/copy-out.js';
 import { inCampaign, type Tx } from '../db/scope.js';
 import type { AuditActor } from '../domain/audit.js';
 import { AUDIENCE_FIELDS, type AudienceField } from '../domain/audiences/platform-rules.js';
@@ -59,6 +68,7 @@ import {
   decisionOf,
   loadGateContext,
   scanAudience,
+  type ScanBatch,
   type GateAudience,
   type GateContext,
 } from './audience-gate.js';
@@ -620,7 +630,12 @@ interface GateResult {
  * The first pass: the audience-level decision plus every batch's, merged (each rule once, the
  * first explanation standing), and the exclusions counted.
  */
-async function runGate(tx: Tx, campaignId: string, ctx: GateContext): Promise<GateResult> {
+async function runGate(
+  tx: Tx,
+  campaignId: string,
+  ctx: GateContext,
+  onBatch?: (batch: ScanBatch) => Promise<void>,
+): Promise<GateResult> {
   const audienceLevel = decideAudienceLevel(ctx);
   const findings: Finding[] = [...audienceLevel.findings];
   const excluded: Partial<Record<ExclusionReason, number>> = {};
@@ -630,6 +645,7 @@ async function runGate(tx: Tx, campaignId: string, ctx: GateContext): Promise<Ga
     segmentCount += batch.selected;
     included += batch.kept.length;
     addExclusions(excluded, batch.excluded);
+    if (onBatch) await onBatch(batch);
     for (const f of batch.decision.findings) if (!findings.some((g) => g.ruleId === f.ruleId)) findings.push(f);
   }
   return { decision: decisionOf(findings, audienceLevel.reasoning), segmentCount, included, excluded };
@@ -780,6 +796,88 @@ export async function recordExport(
   return presentExport(await loadExportRow(atx, campaignId, e.exportId), null, now);
 }
 
+/** The columns an export reads of each member, in the writer's COPY column order. */
+const MEMBER_COLUMNS = [
+  'email',
+  'phone',
+  'first_name',
+  'last_name',
+  'postcode',
+  'other_emails',
+  'other_phones',
+] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * An export's members with their identifiers, in person order: on PostgreSQL as COPY text,
+ * which the file writer reads itself (its byte fast paths); on PGlite, whose COPY TO is not a
+ * stream, through a cursor, as person objects. The further email addresses and phone numbers
+ * (person_identifiers) come oldest first.
+ */
+async function exportMembers(
+  deps: AppDeps,
+  tx: Tx,
+  campaignId: string,
+  exportId: string,
+): Promise<{
+  input: Pick<Parameters<typeof writeAudienceFiles>[0], 'people' | 'copyText'>;
+  close(): Promise<void>;
+}> {
+  // COPY takes no parameters: both ids are checked to be UUIDs before they are written in.
+  if (!UUID.test(campaignId) || !UUID.test(exportId)) throw new Error('export ids must be UUIDs');
+  const others = (kind: 'email' | 'phone'): string =>
+    `(SELECT array_to_json(array_agg(i.value ORDER BY i.created_at)) FROM person_identifiers i
+       WHERE i.campaign_id = p.campaign_id AND i.person_id = p.person_id AND i.kind = '${kind}')`;
+  const query = `SELECT p.email, p.phone, p.first_name, p.last_name, p.postcode,
+         ${others('email')} AS other_emails, ${others('phone')} AS other_phones
+    FROM audience_export_members m
+    JOIN people p ON p.campaign_id = m.campaign_id AND p.person_id = m.person_id
+   WHERE m.campaign_id = '${campaignId}' AND m.export_id = '${exportId}'
+   ORDER BY p.person_id`;
+  const copy = await copyOut(tx, deps.db.kind, query);
+  if (copy !== null) {
+    return { input: { copyText: { columns: MEMBER_COLUMNS, chunks: copy.chunks } }, close: () => copy.close() };
+  }
+  const cursor = sql.id(`canvass_export_members_${exportId.replaceAll('-', '')}`);
+  await sql`DECLARE ${cursor} NO SCROLL CURSOR FOR ${sql.raw(query)}`.execute(tx);
+  let open = true;
+  async function* people(): AsyncGenerator<AudiencePerson[]> {
+    for (;;) {
+      const rows = (
+        await sql<{
+          email: string | null;
+          phone: string | null;
+          first_name: string | null;
+          last_name: string | null;
+          postcode: string | null;
+          other_emails: string[] | null;
+          other_phones: string[] | null;
+        }>`FETCH 1000 FROM ${cursor}`.execute(tx)
+      ).rows;
+      if (rows.length === 0) break;
+      yield rows.map((r) => ({
+        email: r.email,
+        phone: r.phone,
+        firstName: r.first_name,
+        lastName: r.last_name,
+        postcode: r.postcode,
+        otherEmails: r.other_emails ?? [],
+        otherPhones: r.other_phones ?? [],
+        country: null,
+      }));
+    }
+    await sql`CLOSE ${cursor}`.execute(tx);
+    open = false;
+  }
+  return {
+    input: { people: people() },
+    async close() {
+      if (open) await sql`CLOSE ${cursor}`.execute(tx).catch(() => undefined);
+      open = false;
+    },
+  };
+}
+
 /**
  * Export: the lawful gate, then the platform's files and the manifest (see the file comment).
  * Refused → rule_refused naming every failing rule; the decision is in the audit trail.
@@ -801,8 +899,21 @@ export async function exportAudience(
     const atx = audienceTx(tx);
     const { row, ctx } = await loadGate(tx, campaignId, audienceId, now);
     const capability = capabilityOf(ctx.audience.kind);
-    const gate = await runGate(tx, campaignId, ctx);
     const exportId = uuidv7(now.getTime());
+    // One pass of the gate: each batch's kept people are recorded as members of this export as
+    // the scan goes, inside a savepoint, so that a refused build keeps none of them. The files
+    // are then written from exactly these members (under the people lock, nothing they depend
+    // on can change in between).
+    await sql`SAVEPOINT audience_gate`.execute(tx);
+    const gate = await runGate(tx, campaignId, ctx, async (batch) => {
+      if (!proceeds(batch.decision) || batch.kept.length === 0) return;
+      await atx
+        .insertInto('audience_export_members')
+        .values(batch.kept.map((k) => ({ campaign_id: campaignId, export_id: exportId, person_id: k.personId })))
+        .execute();
+    });
+    const allowed = proceeds(gate.decision);
+    await sql.raw(allowed ? 'RELEASE SAVEPOINT audience_gate' : 'ROLLBACK TO SAVEPOINT audience_gate').execute(tx);
     const decisionSeq = await recordDecision(
       tx,
       principal,
@@ -811,7 +922,7 @@ export async function exportAudience(
       gate.decision,
       now,
     );
-    if (!proceeds(gate.decision)) {
+    if (!allowed) {
       // Commit the recorded refusal, then raise it.
       refused.error = buildRefusal(ctx.audience.kind, gate.decision);
       return null;
@@ -833,25 +944,8 @@ export async function exportAudience(
       },
     ];
     const staff = await staffMemberOf(tx, principal);
-    let members = 0;
-    async function* people() {
-      for await (const batch of scanAudience(tx, campaignId, ctx)) {
-        if (!proceeds(batch.decision)) {
-          // The first pass allowed every batch; anything else means the data changed under the lock.
-          throw new AppError('conflict', 'the audience changed while it was exported; export it again');
-        }
-        if (batch.kept.length === 0) continue;
-        await atx
-          .insertInto('audience_export_members')
-          .values(batch.kept.map((k) => ({ campaign_id: campaignId, export_id: exportId, person_id: k.personId })))
-          .execute();
-        members += batch.kept.length;
-        addExclusions(secondPass, batch.excluded);
-        yield batch.kept.map((k) => k.person);
-      }
-    }
-    const secondPass: Partial<Record<ExclusionReason, number>> = {};
     const expiresAt = new Date(now.getTime() + (await fileExpiryDays(atx, campaignId, row)) * DAY_MS);
+    const source = await exportMembers(deps, tx, campaignId, exportId);
     let written;
     try {
       written = await writeAudienceFiles({
@@ -859,7 +953,7 @@ export async function exportAudience(
         fields: ctx.fields,
         audience: { id: audienceId, name: row.name },
         staffMember: staff,
-        people: people(),
+        ...source.input,
         directory,
         excluded,
         ruleDecisions,
@@ -868,20 +962,15 @@ export async function exportAudience(
         onProgress: (p) => options.onProgress?.({ ...p, total: gate.included }),
       });
     } catch (error) {
+      await source.close();
       await discardDirectory(directory);
       throw error;
     }
     const manifest = written.manifest;
-    // The people lock keeps objections, erasures and withdrawals out; a consent granted or a tag
-    // added meanwhile could still change who is in. The manifest must say what happened.
-    const same =
-      members === gate.included && EXCLUSION_REASONS.every((r) => (secondPass[r] ?? 0) === (gate.excluded[r] ?? 0));
-    if (!same) {
+    const members = gate.included;
+    if (manifest.peopleRead !== members) {
       await discardDirectory(directory);
-      throw new AppError(
-        'conflict',
-        'the audience changed while it was exported (people were added or consents changed); export it again',
-      );
+      throw new Error(`the export read ${manifest.peopleRead} of its ${members} members`);
     }
     let exported: AudienceExportView;
     try {

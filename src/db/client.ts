@@ -13,7 +13,15 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import type { DB } from './schema.js';
+
+/**
+ * A statement starting with this comment is run as `COPY … TO STDOUT` streamed through
+ * pg-copy-streams (PostgreSQL only): the query's one row is `{ stream }`. See copy-out.ts,
+ * which is how a transaction reaches it through Kysely.
+ */
+export const COPY_OUT_MARKER = '/* canvass:copy-out */ ';
 
 export interface QueryResult<R = Record<string, unknown>> {
   command: 'UPDATE' | 'DELETE' | 'INSERT' | 'SELECT' | 'MERGE' | 'COMMIT' | 'ROLLBACK';
@@ -129,6 +137,12 @@ class PostgresPool implements SqlPool {
     const client = await this.pool.connect();
     return {
       async query<R>(text: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+        if (text.startsWith(COPY_OUT_MARKER)) {
+          if (params.length > 0) throw new Error('COPY takes no parameters');
+          // A few MB of buffer lets the server run ahead of the reader.
+          const stream = client.query(copyTo(text.slice(COPY_OUT_MARKER.length), { highWaterMark: 4 << 20 }));
+          return { command: 'SELECT', rowCount: 1, rows: [{ stream } as R] };
+        }
         const result = await client.query(text, params as unknown[]);
         return { command: commandOf(text), rowCount: result.rowCount ?? 0, rows: result.rows as R[] };
       },

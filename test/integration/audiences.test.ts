@@ -2,7 +2,7 @@
  * Audiences (issue 5, items 1, 2, 4, 5): preview, the lawful gate, exports with exclusions
  * counted by reason, uploads, removals after an objection, downloads and expiry.
  */
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -114,6 +114,42 @@ describe('audience preview and export', () => {
 
     const events = (await listAuditEvents(ctx.deps, ac.owner.principal, ac.c, {})).events.map((e) => e.type);
     expect(events).toContain('audience.exported');
+  });
+
+  it('an export stopped part-way, or refused, leaves no members, no export and no files; the next one works', async () => {
+    const ac = await makeAudienceCampaign(ctx.deps);
+    for (let n = 0; n < 30; n++) await addPerson(ctx.deps, ac, { email: `person.${n}@example.org` });
+    const audienceId = await audienceFor(ac);
+    const members = async (): Promise<number> =>
+      inCampaign(ctx.deps.db, ac.c, async (tx) =>
+        Number(
+          (await sql<{ n: number }>`SELECT count(*)::int AS n FROM audience_export_members`.execute(tx)).rows[0]!.n,
+        ),
+      );
+    const stopped = join(outDir(), 'stopped');
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      exportAudience(ctx.deps, ac.owner.principal, ac.c, audienceId, {
+        directory: stopped,
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow();
+    expect(existsSync(stopped)).toBe(false);
+    expect(await members()).toBe(0);
+
+    // Refused (no arrangement with TikTok, which refuses political advertisers anyway): no members either.
+    const tiktok = await audienceFor(ac, { platform: 'tiktok' });
+    await caughtAppError(
+      exportAudience(ctx.deps, ac.owner.principal, ac.c, tiktok, { directory: join(outDir(), 'tiktok') }),
+    );
+    expect(await members()).toBe(0);
+
+    // The connection and the campaign are usable again: the same export goes through.
+    const dir = join(outDir(), 'again');
+    const exported = await exportAudience(ctx.deps, ac.owner.principal, ac.c, audienceId, { directory: dir });
+    expect(exported).toMatchObject({ peopleCount: 30, rowsWritten: 30 });
+    expect(await members()).toBe(30);
   });
 
   it('refuses LinkedIn and TikTok for a political campaign, naming the rule and its fix', async () => {
