@@ -54,6 +54,8 @@ import {
   exclusionKey,
   type AudienceDetailView,
   type AudienceExportView,
+  type AudienceSettingsView,
+  type ConsentWordingView,
   type AudienceKind,
   type AudiencePreview,
   type AudienceView,
@@ -204,7 +206,11 @@ function audienceChoices(row: AudienceRow) {
   };
 }
 
-function presentAudience(row: AudienceRow, pendingRemovals: number): AudienceView {
+function presentAudience(
+  row: AudienceRow,
+  pendingRemovals: number,
+  lastExport: AudienceView['lastExport'] = null,
+): AudienceView {
   return {
     id: row.audience_id,
     name: row.name,
@@ -220,7 +226,33 @@ function presentAudience(row: AudienceRow, pendingRemovals: number): AudienceVie
     updatedAt: iso(row.updated_at),
     liveAt: isoOrNull(row.live_at),
     retiredAt: isoOrNull(row.retired_at),
+    lastExport,
   };
+}
+
+/** Each audience's latest file export (not removal files), with whether it was uploaded: one query. */
+async function lastExports(
+  atx: AudienceTx,
+  campaignId: string,
+  audienceId?: string,
+): Promise<Map<string, NonNullable<AudienceView['lastExport']>>> {
+  let query = atx
+    .selectFrom('audience_exports as e')
+    .leftJoin('audience_uploads as u', (j) =>
+      j.onRef('u.campaign_id', '=', 'e.campaign_id').onRef('u.export_id', '=', 'e.export_id'),
+    )
+    .distinctOn('e.audience_id')
+    .select(['e.audience_id', 'e.export_id', 'e.created_at', 'u.uploaded_at'])
+    .where('e.campaign_id', '=', campaignId)
+    .where('e.operation', '=', 'add');
+  if (audienceId !== undefined) query = query.where('e.audience_id', '=', audienceId);
+  const rows = await query.orderBy('e.audience_id').orderBy('e.created_at', 'desc').execute();
+  return new Map(
+    rows.map((r) => [
+      r.audience_id,
+      { exportId: r.export_id, createdAt: iso(r.created_at), uploadedAt: isoOrNull(r.uploaded_at) },
+    ]),
+  );
 }
 
 export type ExportRow = Awaited<ReturnType<typeof loadExportRow>>;
@@ -273,7 +305,12 @@ async function pendingRemovalCounts(tx: AudienceTx, campaignId: string): Promise
 /** An audience's view as it is now, with its pending removals. */
 async function loadAudienceView(atx: AudienceTx, campaignId: string, audienceId: string): Promise<AudienceView> {
   const pending = await pendingRemovalCounts(atx, campaignId);
-  return presentAudience(await loadAudienceRow(atx, campaignId, audienceId), pending.get(audienceId) ?? 0);
+  const last = await lastExports(atx, campaignId, audienceId);
+  return presentAudience(
+    await loadAudienceRow(atx, campaignId, audienceId),
+    pending.get(audienceId) ?? 0,
+    last.get(audienceId) ?? null,
+  );
 }
 
 /** Adds one pass's exclusion counts to a running total. */
@@ -563,7 +600,8 @@ export async function listAudiences(deps: AppDeps, principal: Principal, campaig
       .orderBy('created_at', 'desc')
       .execute();
     const pending = await pendingRemovalCounts(atx, campaignId);
-    return rows.map((r) => presentAudience(r, pending.get(r.audience_id) ?? 0));
+    const last = await lastExports(atx, campaignId);
+    return rows.map((r) => presentAudience(r, pending.get(r.audience_id) ?? 0, last.get(r.audience_id) ?? null));
   });
 }
 
@@ -583,7 +621,11 @@ export async function getAudience(
     const pending = await pendingRemovalCounts(atx, campaignId);
     const now = nowOf(deps);
     return {
-      audience: presentAudience(row, pending.get(audienceId) ?? 0),
+      audience: presentAudience(
+        row,
+        pending.get(audienceId) ?? 0,
+        (await lastExports(atx, campaignId, audienceId)).get(audienceId) ?? null,
+      ),
       segment: presentSegment(segment),
       exports: exports.map((e) => presentExport(e, e.uploaded_at, now)),
     };
@@ -1166,6 +1208,28 @@ export async function sweepExpiredAudienceFiles(deps: AppDeps, campaignId: strin
   });
 }
 
+/** The campaign's file expiry (audiences may override it), and whether it is the default. */
+export async function getAudienceSettings(
+  deps: AppDeps,
+  principal: Principal,
+  campaignId: string,
+): Promise<AudienceSettingsView> {
+  return inCampaign(deps.db, campaignId, async (tx) => {
+    await authorize(tx, principal, campaignId, 'audiences.read');
+    const row = await audienceTx(tx)
+      .selectFrom('audience_settings')
+      .select(['file_expiry_days', 'updated_at'])
+      .where('campaign_id', '=', campaignId)
+      .executeTakeFirst();
+    return {
+      fileExpiryDays: row?.file_expiry_days ?? DEFAULT_FILE_EXPIRY_DAYS,
+      isDefault: row === undefined,
+      defaultFileExpiryDays: DEFAULT_FILE_EXPIRY_DAYS,
+      updatedAt: row ? iso(row.updated_at) : null,
+    };
+  });
+}
+
 export async function updateAudienceSettings(
   deps: AppDeps,
   principal: Principal,
@@ -1201,7 +1265,51 @@ export async function updateAudienceSettings(
   });
 }
 
-const explicitWordingSchema = z
+/**
+ * The consent wordings people were asked with (newest first), how many consents each
+ * evidences, and whether the DPO marked it an explicit statement covering special category
+ * data — what SCD-TARGETING-EXPLICIT-CONSENT reads. The wording text is the campaign's own
+ * form text, not personal data.
+ */
+export async function listConsentWordings(
+  deps: AppDeps,
+  principal: Principal,
+  campaignId: string,
+): Promise<ConsentWordingView[]> {
+  return inCampaign(deps.db, campaignId, async (tx) => {
+    await authorize(tx, principal, campaignId, 'audiences.read');
+    const rows = await sql<{
+      wording_hash: string;
+      text: string;
+      created_at: Date | string;
+      versions: string[] | null;
+      consents: number;
+      note: string | null;
+      recorded_at: Date | string | null;
+    }>`
+      SELECT w.wording_hash, w.text, w.created_at,
+             (SELECT array_agg(DISTINCT r.wording_version ORDER BY r.wording_version) FROM consent_records r
+               WHERE r.campaign_id = w.campaign_id AND r.wording_hash = w.wording_hash
+                 AND r.wording_version IS NOT NULL) AS versions,
+             (SELECT count(*)::int FROM consent_records r
+               WHERE r.campaign_id = w.campaign_id AND r.wording_hash = w.wording_hash AND r.action = 'granted') AS consents,
+             e.note, e.recorded_at
+        FROM consent_wordings w
+        LEFT JOIN explicit_consent_wordings e ON e.campaign_id = w.campaign_id AND e.wording_hash = w.wording_hash
+       WHERE w.campaign_id = ${campaignId}
+       ORDER BY w.created_at DESC, w.wording_hash`.execute(audienceTx(tx));
+    return rows.rows.map((r) => ({
+      wordingHash: r.wording_hash,
+      text: r.text,
+      firstSeenAt: iso(r.created_at),
+      versions: r.versions ?? [],
+      grantedConsents: Number(r.consents),
+      explicit: r.recorded_at === null ? null : { note: r.note ?? '', recordedAt: iso(r.recorded_at) },
+    }));
+  });
+}
+
+export const explicitWordingSchema = z
   .object({
     wordingHash: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the consent wording (hex)'),
     note: z.string().trim().min(1, 'say why this wording is an explicit statement (Art 9(2)(a))').max(2000),

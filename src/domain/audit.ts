@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { AudienceAuditEvent } from './audiences/audit-events.js';
 import type { ConsentSiteAuditEvent } from './consent-sites.js';
 import type { Role } from './permissions.js';
+import { AUDIT_EVENT_LABELS } from '../shared/labels.js';
 
 export type AuditEvent =
   | { type: 'campaign.created'; data: { name: string; controllerType: string } }
@@ -169,6 +170,9 @@ export type AuditEvent =
     }
   | AudienceAuditEvent
   | ConsentSiteAuditEvent;
+
+/** Every event type has its dashboard label (src/shared/labels.ts): checked when compiling. */
+export const AUDIT_EVENT_TYPE_LABELS: Readonly<Record<AuditEvent['type'], string>> = AUDIT_EVENT_LABELS;
 
 /** A rule finding as stored in the audit trail (see src/domain/rules/rule.ts). */
 export interface RuleFindingData {

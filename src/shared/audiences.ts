@@ -127,6 +127,8 @@ export interface AudienceView {
   updatedAt: string;
   liveAt: string | null;
   retiredAt: string | null;
+  /** The latest file export (removal files aside), and when it was uploaded; null: never exported. */
+  lastExport: { exportId: string; createdAt: string; uploadedAt: string | null } | null;
 }
 
 export interface ExclusionCount {
@@ -201,4 +203,26 @@ export interface PendingRemovalView {
 export interface RemovalExportResult {
   exports: AudienceExportView[];
   removals: number;
+}
+
+/** The campaign's audience settings (GET /campaigns/:id/audience-settings). */
+export interface AudienceSettingsView {
+  /** Days an export's files are kept (an audience's own setting overrides it). */
+  fileExpiryDays: number;
+  /** Never set: the default applies. */
+  isDefault: boolean;
+  defaultFileExpiryDays: number;
+  updatedAt: string | null;
+}
+
+/** A consent wording and whether it was marked explicit (GET /campaigns/:id/consent-wordings). */
+export interface ConsentWordingView {
+  wordingHash: string;
+  text: string;
+  firstSeenAt: string;
+  /** The versions consents recorded with it (e.g. "v1"). */
+  versions: string[];
+  grantedConsents: number;
+  /** Marked an explicit statement covering special category data (UK GDPR Art 9(2)(a)), or not. */
+  explicit: { note: string; recordedAt: string } | null;
 }

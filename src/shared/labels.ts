@@ -3,7 +3,6 @@
  * and audit event types. Pure TypeScript with no imports, so the browser bundle can use it.
  * The server's domain imports these lists, so browser and server cannot drift apart.
  */
-
 export const ROLES = ['owner', 'data_manager', 'organiser', 'volunteer', 'dpo'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -78,7 +77,11 @@ export const ABILITIES = [
 ] as const;
 export type Ability = (typeof ABILITIES)[number];
 
-export const AUDIT_EVENT_LABELS: Record<string, string> = {
+/**
+ * A label for every audit event type. Its keys are checked against the AuditEvent union in
+ * src/domain/audit.ts: a type added without a label does not compile.
+ */
+export const AUDIT_EVENT_LABELS = {
   'processing_activity.created': 'Processing activity recorded',
   'processing_activity.updated': 'Processing activity changed',
   'processing_activity.status_changed': 'Processing activity activated or retired',
@@ -139,7 +142,30 @@ export const AUDIT_EVENT_LABELS: Record<string, string> = {
   'privacy_notice.published': 'Privacy notice published',
   'privacy_notice.publish_refused': 'Privacy notice publication refused by a rule',
   'privacy_notice.delivered': 'Privacy notice given to a person',
-};
+  'consent_site.created': 'Website added to the consent manager',
+  'consent_site.updated': 'Website consent configuration changed',
+  'consent_site.published': 'Website consent banner published',
+  'consent_site.retention_set': 'Consent receipts retention set',
+  'consent_site.archived': 'Website removed from the consent manager',
+  'consent_receipts.exported': 'Consent receipts exported',
+  'consent_receipts.purged': 'Old consent receipts deleted',
+  'audience.segment_saved': 'Audience segment saved',
+  'audience.created': 'Audience created',
+  'audience.updated': 'Audience changed',
+  'audience.exported': 'Audience file written',
+  'audience.file_downloaded': 'Audience file downloaded',
+  'audience.uploaded': 'Audience file uploaded to the platform',
+  'audience.removals_queued': 'Removal from live audiences queued',
+  'audience.removals_confirmed': 'Removal file uploaded to the platform',
+  'audience.files_expired': 'Expired audience files deleted',
+  'audience.settings_updated': 'Audience file expiry changed',
+  'audience.explicit_wording_marked': 'Consent wording marked as explicit (special category data)',
+} satisfies Record<string, string>;
+
+/** An audit event's label; an unknown type (a newer server's) is shown as it is. */
+export function auditEventLabel(type: string): string {
+  return (AUDIT_EVENT_LABELS as Record<string, string>)[type] ?? type;
+}
 
 // ---------------------------------------------------------------------------------------
 // People database (issue 3)

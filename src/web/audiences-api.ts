@@ -9,7 +9,9 @@ import type {
   AudienceDetailView,
   AudienceExportView,
   AudiencePreview,
+  AudienceSettingsView,
   AudienceUpdateBody,
+  ConsentWordingView,
   AudienceView,
   PendingRemovalView,
   RemovalExportResult,
@@ -63,6 +65,18 @@ export const audiencesApi = {
   confirmRemovals: (campaignId: string, exportId: string) =>
     request<{ confirmed: number }>('POST', `${exportPath(campaignId, exportId)}/confirm-removals`),
 
+  settings: (campaignId: string) =>
+    request<{ settings: AudienceSettingsView }>('GET', `${base(campaignId)}/audience-settings`),
   updateSettings: (campaignId: string, input: { fileExpiryDays: number }) =>
     request<{ settings: { fileExpiryDays: number } }>('PUT', `${base(campaignId)}/audience-settings`, input),
+
+  /** Consent wordings and whether each is marked explicit (SCD-TARGETING-EXPLICIT-CONSENT). */
+  wordings: (campaignId: string) =>
+    request<{ wordings: ConsentWordingView[] }>('GET', `${base(campaignId)}/consent-wordings`),
+  markExplicit: (campaignId: string, wordingHash: string, note: string) =>
+    request<{ wording: ConsentWordingView }>(
+      'POST',
+      `${base(campaignId)}/consent-wordings/${enc(wordingHash)}/explicit`,
+      { note },
+    ),
 };

@@ -12,7 +12,9 @@
  *  - a person in the live audience objects (through the app layer): the pending removal shows
  *    as counts, the seed is flagged for rebuild, the removal file is written and confirmed;
  *  - a LinkedIn audience refused with ONL-PLATFORM-ELIGIBILITY, its citation, its fix and where
- *    it is fixed; then retired.
+ *    it is fixed; then retired;
+ *  - the list's last-export column, the file expiry form (a bad value refused, then saved) and
+ *    a consent wording marked explicit by the owner (audited).
  * axe-core checks the builder, the preview, the refusals and the removals; any console error
  * other than the expected 401 and 422 answers fails.
  *
@@ -338,5 +340,38 @@ describe('audiences in the dashboard (Chromium)', () => {
     // The only failed requests: the first-run page's session check before signing in (401), and the
     // refused export (422).
     expect(consoleErrors.filter((e) => !/status of (401|422)\b/.test(e))).toEqual([]);
+  });
+
+  it('lists each audience’s last export, sets how long files are kept, and marks a consent wording explicit', async () => {
+    await page.goto(audienceUrl.replace(/\/audiences\/.*$/, '/audiences'));
+    await poll(() => heading().textContent()).toBe('Audiences');
+    // The last export comes with the list (no request per audience): the Meta audience was exported and uploaded.
+    const table = page.getByRole('table', { name: 'Audiences' });
+    await poll(() => table.textContent()).toMatch(/uploaded/);
+
+    const expiry = page.getByRole('region', { name: 'How long export files are kept' });
+    await poll(() => expiry.textContent()).toMatch(/deleted 7 days after each export \(the default\)/);
+    await expiry.getByLabel('Days to keep export files').fill('120');
+    await expiry.getByRole('button', { name: 'Save' }).click();
+    await poll(() => expiry.getByRole('alert').first().textContent()).toMatch(/./);
+    await expiry.getByLabel('Days to keep export files').fill('5');
+    await expiry.getByRole('button', { name: 'Save' }).click();
+    await poll(() => expiry.getByRole('status').textContent()).toMatch(/deleted 5 days after each export/);
+    await poll(() => expiry.textContent()).toMatch(/Files are deleted 5 days after each export, set/);
+
+    const wordings = page.getByRole('region', { name: 'Consent wordings and explicit consent' });
+    await poll(() => wordings.textContent()).toMatch(/Email me campaign news/);
+    await wordings.getByRole('button', { name: 'Mark as explicit consent…' }).first().click();
+    await wordings.getByRole('button', { name: 'Mark explicit' }).click();
+    await poll(() => wordings.textContent()).toMatch(/say why this wording is an explicit statement/i);
+    await wordings
+      .getByLabel('Why this wording is an explicit statement (UK GDPR Art 9(2)(a))')
+      .fill('Reviewed by the DPO: a separate box naming the use');
+    await wordings.getByRole('button', { name: 'Mark explicit' }).click();
+    await poll(() => wordings.textContent()).toMatch(/Explicit since .*Reviewed by the DPO/);
+    await expectAccessible(page, 'audiences settings');
+    const events = (await listAuditEvents(server.deps, owner, campaignId, {})).events.map((e) => e.type);
+    expect(events).toEqual(expect.arrayContaining(['audience.settings_updated', 'audience.explicit_wording_marked']));
+    expect(consoleErrors.filter((e) => !/status of (400|401|422)\b/.test(e))).toEqual([]);
   });
 });

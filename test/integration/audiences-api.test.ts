@@ -8,8 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../../src/app/audit.js';
+import { recordConsent, wordingHashOf } from '../../src/app/consent.js';
 import { sha256Hex } from '../../src/domain/audiences/normalize.js';
-import type { AudienceExportView, AudiencePreview, AudienceView } from '../../src/shared/audiences.js';
+import type {
+  AudienceExportView,
+  AudiencePreview,
+  AudienceSettingsView,
+  AudienceView,
+  ConsentWordingView,
+} from '../../src/shared/audiences.js';
 import { addPerson, makeAudienceCampaign, type AudienceCampaign } from '../helpers/audiences.js';
 import { addMember, PASSWORD } from '../helpers/factories.js';
 import { ApiSession, startTestServer, type TestServer } from '../helpers/server.js';
@@ -118,5 +125,66 @@ describe('audiences API', () => {
     const other = await signedIn(organiser.email);
     const forbidden = await other.request('POST', `/api/campaigns/${ac.c}/audiences/${audience.id}/exports`);
     expect(forbidden.statusCode).toBe(403);
+  });
+
+  it('reads and sets the file expiry, lists consent wordings and marks one explicit (audited, DPO or owner only)', async () => {
+    const ac = await makeAudienceCampaign(server.deps);
+    const api = await signedIn(ac.owner.email);
+    const base = `/api/campaigns/${ac.c}`;
+
+    const before = await api.request('GET', `${base}/audience-settings`);
+    expect(before.statusCode).toBe(200);
+    expect(before.json().settings).toEqual({
+      fileExpiryDays: 7,
+      isDefault: true,
+      defaultFileExpiryDays: 7,
+      updatedAt: null,
+    } satisfies AudienceSettingsView);
+    expect((await api.request('PUT', `${base}/audience-settings`, { fileExpiryDays: 91 })).statusCode).toBe(400);
+    expect((await api.request('PUT', `${base}/audience-settings`, { fileExpiryDays: 3 })).statusCode).toBe(200);
+    const after = (await api.request('GET', `${base}/audience-settings`)).json().settings as AudienceSettingsView;
+    expect(after).toMatchObject({ fileExpiryDays: 3, isDefault: false });
+
+    const wording = 'Yes: use my answers on political issues to show me adverts (explicit consent)';
+    const person = await addPerson(server.deps, ac, { email: 'hana@example.org', sourceId: ac.consentSource });
+    await recordConsent(server.deps, ac.owner.principal, ac.c, person, {
+      action: 'granted',
+      purpose: 'campaign_updates',
+      channels: ['social_list_matching'],
+      method: 'web form',
+      wording,
+      wordingVersion: 'v2',
+      occurredAt: new Date(Date.now() - 60_000).toISOString(),
+    });
+    const hash = wordingHashOf(wording);
+    const listed = (await api.request('GET', `${base}/consent-wordings`)).json().wordings as ConsentWordingView[];
+    expect(listed).toEqual([
+      expect.objectContaining({
+        wordingHash: hash,
+        text: wording,
+        versions: ['v2'],
+        grantedConsents: 1,
+        explicit: null,
+      }),
+    ]);
+
+    // An organiser may read but not mark; a mark needs a reason; an unknown wording is refused.
+    const organiser = await addMember(server.deps, ac, 'organiser');
+    const other = await signedIn(organiser.email);
+    expect((await other.request('GET', `${base}/consent-wordings`)).statusCode).toBe(200);
+    const path = `${base}/consent-wordings/${hash}/explicit`;
+    expect((await other.request('POST', path, { note: 'Tick box' })).statusCode).toBe(403);
+    expect((await api.request('POST', path, {})).statusCode).toBe(400);
+    const unknown = await api.request('POST', `${base}/consent-wordings/${'0'.repeat(64)}/explicit`, { note: 'x' });
+    expect(unknown.statusCode).toBe(400);
+    expect(JSON.stringify(unknown.json())).toContain('no consent was recorded with this wording');
+
+    const marked = await api.request('POST', path, { note: 'A separate, unticked box naming political opinions' });
+    expect(marked.statusCode).toBe(201);
+    expect(marked.json().wording.explicit).toMatchObject({
+      note: 'A separate, unticked box naming political opinions',
+    });
+    const events = (await listAuditEvents(server.deps, ac.owner.principal, ac.c, {})).events.map((e) => e.type);
+    expect(events).toEqual(expect.arrayContaining(['audience.settings_updated', 'audience.explicit_wording_marked']));
   });
 });

@@ -1,11 +1,13 @@
 /**
- * `canvass audience create|preview|export|uploaded|removals`, run in-process through main()
+ * `canvass audience create|preview|export|uploaded|removals|settings|wordings|mark-explicit`, run
+ * in-process through main()
  * against this file's own database.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { recordConsent, wordingHashOf } from '../../src/app/consent.js';
 import { recordObjection } from '../../src/app/objections.js';
 import { sha256Hex } from '../../src/domain/audiences/normalize.js';
 import { addPerson, makeAudienceCampaign, type AudienceCampaign } from '../helpers/audiences.js';
@@ -124,5 +126,54 @@ describe('audience CLI', () => {
       '--json',
     ]);
     expect(jsonOutput(json.stdout)).toMatchObject({ error: { code: 'rule_refused' } });
+  });
+
+  it('shows and sets the file expiry, lists consent wordings and marks one explicit', async () => {
+    const ac = await makeAudienceCampaign(ctx.deps);
+    const who = ['--campaign', ac.c, '--by', ac.owner.email];
+    const shown = await run(['audience', 'settings', ...who]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('deleted 7 days after the export (the default)');
+    const bad = await run(['audience', 'settings', ...who, '--file-expiry-days', '0']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--file-expiry-days');
+    const set = await run(['audience', 'settings', ...who, '--file-expiry-days', '14', '--json']);
+    expect(set.code).toBe(0);
+    expect(jsonOutput(set.stdout).settings).toMatchObject({ fileExpiryDays: 14, isDefault: false });
+
+    expect((await run(['audience', 'wordings', ...who])).stdout).toContain(
+      'No consent has been recorded with a wording',
+    );
+    const wording = 'Use my views on local issues to show me adverts';
+    const person = await addPerson(ctx.deps, ac, { email: 'jo@example.org', sourceId: ac.consentSource });
+    await recordConsent(ctx.deps, ac.owner.principal, ac.c, person, {
+      action: 'granted',
+      purpose: 'campaign_updates',
+      channels: ['social_list_matching'],
+      method: 'web form',
+      wording,
+      wordingVersion: 'v1',
+      occurredAt: new Date(Date.now() - 60_000).toISOString(),
+    });
+    const hash = wordingHashOf(wording);
+    const listed = await run(['audience', 'wordings', ...who]);
+    expect(listed.stdout).toContain(`${hash}  1 consent  versions v1  not marked explicit`);
+    const noNote = await run(['audience', 'mark-explicit', hash, ...who]);
+    expect(noNote.code).not.toBe(0);
+    const marked = await run([
+      'audience',
+      'mark-explicit',
+      hash,
+      ...who,
+      '--note',
+      'Separate box naming political opinions',
+      '--json',
+    ]);
+    expect(marked.code).toBe(0);
+    expect(jsonOutput(marked.stdout).wording).toMatchObject({
+      wordingHash: hash,
+      explicit: { note: 'Separate box naming political opinions' },
+    });
+    expect((await run(['audience', 'wordings', ...who])).stdout).toMatch(/explicit since \d{4}-\d{2}-\d{2}/);
   });
 });

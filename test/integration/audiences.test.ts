@@ -16,6 +16,7 @@ import {
   createAudience,
   exportAudience,
   getAudience,
+  listAudiences,
   openAudienceExportFile,
   previewAudience,
   recordAudienceUpload,
@@ -145,11 +146,21 @@ describe('audience preview and export', () => {
     );
     expect(await members()).toBe(0);
 
+    const listed = async () =>
+      (await listAudiences(ctx.deps, ac.owner.principal, ac.c)).find((a) => a.id === audienceId)!;
+    expect((await listed()).lastExport).toBeNull();
+
     // The connection and the campaign are usable again: the same export goes through.
     const dir = join(outDir(), 'again');
     const exported = await exportAudience(ctx.deps, ac.owner.principal, ac.c, audienceId, { directory: dir });
     expect(exported).toMatchObject({ peopleCount: 30, rowsWritten: 30 });
     expect(await members()).toBe(30);
+    // The list carries each audience's latest export (the dashboard's "last export" column).
+    expect((await listed()).lastExport).toEqual({
+      exportId: exported.id,
+      createdAt: exported.createdAt,
+      uploadedAt: null,
+    });
   });
 
   it('refuses LinkedIn and TikTok for a political campaign, naming the rule and its fix', async () => {

@@ -2,7 +2,9 @@
  * `canvass audience …` (issue 5): create an audience from a saved or new segment, preview it
  * (who is in, who is left out and why, what the rules say), export the platform's file behind
  * the lawful gate (a progress bar on stderr on a terminal), record its upload (the audience is
- * then live), and the removals owed to platforms (list, write the removal files, confirm).
+ * then live), and the removals owed to platforms (list, write the removal files, confirm);
+ * the campaign's file expiry (settings) and the consent wordings the DPO marks explicit
+ * (wordings, mark-explicit).
  * A refused export prints each rule with its fix and exits 1.
  */
 import { resolve } from 'node:path';
@@ -13,8 +15,12 @@ import {
   createAudience,
   exportAudience,
   getAudience,
+  getAudienceSettings,
+  listConsentWordings,
+  markExplicitConsentWording,
   previewAudience,
   recordAudienceUpload,
+  updateAudienceSettings,
 } from '../../app/audiences.js';
 import type { Principal } from '../../app/context.js';
 import { AppError, invalid } from '../../domain/errors.js';
@@ -36,6 +42,9 @@ const FIELD_OPTIONS = {
   consentPurpose: '--consent-purpose',
   uninformed: '--uninformed',
   uploadedAt: '--uploaded-at',
+  fileExpiryDays: '--file-expiry-days',
+  wordingHash: '<wordingHash>',
+  note: '--note',
 };
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -75,7 +84,9 @@ async function withPrincipal<T>(
 export function registerAudienceCommands(program: Command, ctx: CommandContext): void {
   const command = program
     .command('audience')
-    .description('list-based audiences and lookalike seeds: create, preview, export, uploaded, removals');
+    .description(
+      'list-based audiences and lookalike seeds: create, preview, export, uploaded, removals, settings, wordings, mark-explicit',
+    );
 
   withJsonOption(
     command
@@ -303,5 +314,67 @@ export function registerAudienceCommands(program: Command, ctx: CommandContext):
         );
       }
     });
+  });
+
+  withJsonOption(
+    command
+      .command('settings')
+      .description('the campaign’s audience file expiry: show it, or set it with --file-expiry-days')
+      .requiredOption('--campaign <id>', 'campaign id')
+      .requiredOption('--by <email>', 'the account acting')
+      .option('--file-expiry-days <days>', 'delete export files this many days after the export (1–90)'),
+  ).action(async (options: Common & { fileExpiryDays?: string }) => {
+    const out = begin(ctx, options, FIELD_OPTIONS);
+    const settings = await withPrincipal(ctx, options, async (deps, principal, campaignId) => {
+      if (options.fileExpiryDays !== undefined) {
+        await updateAudienceSettings(deps, principal, campaignId, { fileExpiryDays: Number(options.fileExpiryDays) });
+      }
+      return getAudienceSettings(deps, principal, campaignId);
+    });
+    out.object({ settings });
+    out.line(
+      `Export files are deleted ${settings.fileExpiryDays} day${settings.fileExpiryDays === 1 ? '' : 's'} after the export${settings.isDefault ? ' (the default)' : ''}; manifests are kept.`,
+    );
+  });
+
+  withJsonOption(
+    command
+      .command('wordings')
+      .description('the consent wordings people were asked with, and whether each is marked explicit (Art 9(2)(a))')
+      .requiredOption('--campaign <id>', 'campaign id')
+      .requiredOption('--by <email>', 'the account acting'),
+  ).action(async (options: Common) => {
+    const out = begin(ctx, options, FIELD_OPTIONS);
+    const wordings = await withPrincipal(ctx, options, (deps, principal, campaignId) =>
+      listConsentWordings(deps, principal, campaignId),
+    );
+    out.object({ wordings });
+    if (wordings.length === 0) out.line('No consent has been recorded with a wording yet.');
+    for (const w of wordings) {
+      out.line(
+        `${w.wordingHash}  ${w.grantedConsents} consent${w.grantedConsents === 1 ? '' : 's'}${w.versions.length ? `  versions ${w.versions.join(', ')}` : ''}  ${w.explicit ? `explicit since ${w.explicit.recordedAt.slice(0, 10)}` : 'not marked explicit'}`,
+      );
+      out.line(`  “${w.text.length > 120 ? `${w.text.slice(0, 117)}…` : w.text}”`);
+    }
+  });
+
+  withJsonOption(
+    command
+      .command('mark-explicit')
+      .description(
+        'mark a consent wording an explicit statement covering special category data (SCD-TARGETING-EXPLICIT-CONSENT); cannot be undone',
+      )
+      .argument('<wordingHash>', 'the wording’s SHA-256, as `canvass audience wordings` lists it')
+      .requiredOption('--campaign <id>', 'campaign id')
+      .requiredOption('--by <email>', 'the account acting (the DPO or the owner)')
+      .requiredOption('--note <text>', 'why this wording is an explicit statement (Art 9(2)(a))'),
+  ).action(async (wordingHash: string, options: Common & { note: string }) => {
+    const out = begin(ctx, options, FIELD_OPTIONS);
+    const wording = await withPrincipal(ctx, options, async (deps, principal, campaignId) => {
+      await markExplicitConsentWording(deps, principal, campaignId, { wordingHash, note: options.note });
+      return (await listConsentWordings(deps, principal, campaignId)).find((w) => w.wordingHash === wordingHash);
+    });
+    out.object({ wording });
+    out.line(`Wording ${wordingHash} is marked explicit: consents given with it count as explicit consent.`);
   });
 }

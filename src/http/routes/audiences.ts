@@ -19,8 +19,12 @@ import {
   createAudience,
   createSegment,
   exportAudience,
+  explicitWordingSchema,
   getAudience,
+  getAudienceSettings,
   listAudiences,
+  listConsentWordings,
+  markExplicitConsentWording,
   listSegments,
   openAudienceExportFile,
   previewAudience,
@@ -41,6 +45,7 @@ const tags = ['audiences'];
 const audienceParams = campaignParams.extend({ audienceId: z.uuid() });
 const segmentParams = campaignParams.extend({ segmentId: z.uuid() });
 const exportParams = campaignParams.extend({ exportId: z.uuid() });
+const wordingParams = campaignParams.extend({ wordingHash: z.string().regex(/^[0-9a-f]{64}$/) });
 const fileParams = exportParams.extend({ fileName: z.string() });
 const removalsQuery = z.object({ audienceId: z.uuid().optional() });
 /** The audience a removals request is limited to, if any. */
@@ -330,6 +335,60 @@ export function registerAudienceRoutes(app: FastifyInstance, deps: AppDeps, expo
       );
       await sweepExpiredAudienceFiles(deps, campaignId);
       return { settings };
+    },
+  );
+
+  app.get(
+    '/campaigns/:campaignId/audience-settings',
+    {
+      schema: {
+        tags,
+        summary: 'The campaign’s file expiry (days), and whether it is the default',
+        params: campaignParams,
+      },
+    },
+    async (request) => ({
+      settings: await getAudienceSettings(deps, await requirePrincipal(deps, request), campaignOf(request.params)),
+    }),
+  );
+
+  app.get(
+    '/campaigns/:campaignId/consent-wordings',
+    {
+      schema: {
+        tags,
+        summary: 'The consent wordings people were asked with, and whether each is marked explicit (Art 9(2)(a))',
+        params: campaignParams,
+      },
+    },
+    async (request) => ({
+      wordings: await listConsentWordings(deps, await requirePrincipal(deps, request), campaignOf(request.params)),
+    }),
+  );
+
+  app.post(
+    '/campaigns/:campaignId/consent-wordings/:wordingHash/explicit',
+    {
+      schema: {
+        tags,
+        summary:
+          'Mark a consent wording an explicit statement covering special category data (SCD-TARGETING-EXPLICIT-CONSENT); append-only, audited',
+        params: wordingParams,
+        body: explicitWordingSchema.pick({ note: true }),
+      },
+    },
+    async (request, reply) => {
+      const campaignId = campaignOf(request.params);
+      const wordingHash = (request.params as { wordingHash: string }).wordingHash;
+      const principal = await requirePrincipal(deps, request);
+      await markExplicitConsentWording(deps, principal, campaignId, {
+        wordingHash,
+        note: (request.body as { note?: unknown } | undefined)?.note,
+      });
+      const wording = (await listConsentWordings(deps, principal, campaignId)).find(
+        (w) => w.wordingHash === wordingHash,
+      );
+      return reply.code(201).send({ wording });
     },
   );
 }

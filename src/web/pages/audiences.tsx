@@ -31,6 +31,7 @@ import {
   UNINFORMED_OPTIONS,
 } from '../components/audience-ui.js';
 import { ErrorNotice, ListState, Page, StatusMessage } from '../components/page.js';
+import { AudienceFileExpiry, ConsentWordings } from '../components/audience-settings.js';
 import { TableRegion } from '../components/table-region.js';
 import { formatDateTime, plural, sentence } from '../format.js';
 import { useLoad } from '../use-load.js';
@@ -61,26 +62,7 @@ const REASON_LABELS: Record<RemovalReason, string> = {
   erased: 'Erased',
 };
 
-/** The newest add export of each audience (the list view carries no export). */
-async function latestExports(
-  campaignId: string,
-  audiences: readonly AudienceView[],
-): Promise<Map<string, AudienceExportView[]>> {
-  const found = new Map<string, AudienceExportView[]>();
-  const queue = [...audiences];
-  // A few at a time: a campaign has tens of audiences, not thousands.
-  const worker = async (): Promise<void> => {
-    for (let a = queue.shift(); a; a = queue.shift()) {
-      found.set(a.id, (await audiencesApi.get(campaignId, a.id)).exports);
-    }
-  };
-  await Promise.all([worker(), worker(), worker()]);
-  return found;
-}
-
-function lastExportText(exports: AudienceExportView[] | undefined, failed: boolean): string {
-  if (!exports) return failed ? 'Could not be read' : '…';
-  const last = exports.find((e) => e.operation === 'add');
+function lastExportText(last: AudienceView['lastExport']): string {
   if (!last) return 'Never';
   return `${formatDateTime(last.createdAt)}${last.uploadedAt ? ', uploaded' : ', not uploaded yet'}`;
 }
@@ -90,10 +72,6 @@ export function AudiencesPage(): ReactNode {
   const { data: audiences, error } = useLoad(
     async () => (await audiencesApi.list(campaign.id)).audiences,
     [campaign.id],
-  );
-  const { data: exports, error: exportsError } = useLoad(
-    async () => (audiences ? latestExports(campaign.id, audiences) : new Map<string, AudienceExportView[]>()),
-    [campaign.id, audiences],
   );
   const base = `/c/${campaign.id}/audiences`;
   const pending = audiences?.reduce((sum, a) => sum + a.pendingRemovals, 0) ?? 0;
@@ -158,7 +136,7 @@ export function AudiencesPage(): ReactNode {
                   <td>
                     <AudienceStatusTag status={a.status} />
                   </td>
-                  <td>{lastExportText(exports?.get(a.id), exportsError !== null)}</td>
+                  <td>{lastExportText(a.lastExport)}</td>
                   <td className="num">{a.pendingRemovals}</td>
                 </tr>
               ))}
@@ -166,6 +144,8 @@ export function AudiencesPage(): ReactNode {
           </table>
         </TableRegion>
       ) : null}
+      <AudienceFileExpiry />
+      <ConsentWordings />
     </Page>
   );
 }

@@ -8,7 +8,7 @@ import { useCampaign } from '../campaign-context.js';
 import { PagerButtons, TableRegion } from '../components/table-region.js';
 import { ErrorNotice, Loading, Page } from '../components/page.js';
 import { formatDateTime, plural, sentence } from '../format.js';
-import { AUDIT_EVENT_LABELS, JOB_STATUS_LABELS, roleLabel } from '../../shared/labels.js';
+import { auditEventLabel, JOB_STATUS_LABELS, roleLabel } from '../../shared/labels.js';
 
 const PAGE_SIZE = 25;
 
@@ -207,7 +207,7 @@ export function AuditPage(): ReactNode {
                     <time dateTime={event.occurredAt}>{formatDateTime(event.occurredAt)}</time>
                   </td>
                   <td>
-                    {AUDIT_EVENT_LABELS[event.type] ?? event.type}
+                    {auditEventLabel(event.type)}
                     <span className="code-hint">{event.type}</span>
                   </td>
                   <td>{actorText(event.actor, names)}</td>
