@@ -1030,17 +1030,8 @@ class AudienceFileWriter {
     for (const fv of this.fieldValues) for (const values of fv.values) values.length = 1;
     this.countries.length = 1;
     this.countryInvalid.length = 1;
-    const iterator = isAsyncIterable(source.chunks)
-      ? source.chunks[Symbol.asyncIterator]()
-      : source.chunks[Symbol.iterator]();
     let rest: Buffer | null = null;
-    let t = performance.now();
-    for (;;) {
-      const next = await iterator.next();
-      t = this.time('main: read people from the source', t);
-      if (next.done) break;
-      this.options.signal?.throwIfAborted();
-      const chunk = next.value;
+    for await (const chunk of this.pull(source.chunks)) {
       let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       if (rest !== null) {
         const newline = bytes.indexOf(NEWLINE);
@@ -1058,7 +1049,6 @@ class AudienceFileWriter {
       // A row split across chunks: kept (copied: the source may reuse its buffer) until its end comes.
       if (last + 1 < bytes.length) rest = Buffer.from(bytes.subarray(last + 1));
       this.options.onProgress?.({ peopleRead: this.peopleRead, rowsWritten: this.rowsWritten });
-      t = performance.now();
     }
     if (rest !== null) {
       throw invalid([{ field: 'copyText', message: `row ${this.copyRow + 1}: the input ends inside the row` }]);
@@ -1344,16 +1334,25 @@ class AudienceFileWriter {
     await this.finishSink();
   }
 
+  /**
+   * The source's items, the time spent waiting for each counted as reading, and the export
+   * stopped between items when its signal aborts.
+   */
+  private async *pull<T>(source: AsyncIterable<T> | Iterable<T>): AsyncGenerator<T> {
+    const iterator = isAsyncIterable(source) ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+    for (;;) {
+      const t = performance.now();
+      const next = await iterator.next();
+      this.time('main: read people from the source', t);
+      if (next.done) return;
+      this.options.signal?.throwIfAborted();
+      yield next.value;
+    }
+  }
+
   private async runPeople(people: NonNullable<WriteAudienceFilesOptions['people']>): Promise<void> {
     const pending: AudiencePerson[] = [];
-    const iterator = isAsyncIterable(people) ? people[Symbol.asyncIterator]() : people[Symbol.iterator]();
-    let t = performance.now();
-    for (;;) {
-      const next = await iterator.next();
-      t = this.time('main: read people from the source', t);
-      if (next.done) break;
-      this.options.signal?.throwIfAborted();
-      const item = next.value;
+    for await (const item of this.pull(people)) {
       if (isPeopleBatch(item)) {
         if (pending.length > 0) {
           await this.processBatch(pending.splice(0));
@@ -1368,7 +1367,6 @@ class AudienceFileWriter {
         this.peopleRead++;
         if (pending.length === BATCH) await this.processBatch(pending.splice(0));
       }
-      t = performance.now();
     }
     if (pending.length > 0) await this.processBatch(pending.splice(0));
   }
