@@ -279,6 +279,9 @@ const REASON_OF: Record<string, ExclusionReason> = {
 /** The segment's people in batches: selected, screened and decided. */
 export async function* scanAudience(tx: Tx, campaignId: string, ctx: GateContext): AsyncGenerator<ScanBatch> {
   const hasher = await suppressionHasher(tx, campaignId);
+  const screen = await suppressionScreen(tx, campaignId);
+  // The facts every person-level decision shares; only `people` changes from one to the next.
+  const personFacts = { ...ctx.facts, people: [] as SubjectFacts[] };
   const condition = segmentCondition(ctx.audience.definition);
   const capability = capabilityOf(ctx.audience.kind);
   const channel = ctx.facts.channel;
@@ -318,9 +321,11 @@ export async function* scanAudience(tx: Tx, campaignId: string, ctx: GateContext
       loadConsents(tx, campaignId, ids, ctx.audience.consentPurpose, channel, ctx.controllerId),
     ]);
 
-    // Suppression screening (DM-SUPPRESSION): every identifier of the batch, one query.
+    // Suppression screening (DM-SUPPRESSION): every identifier of the batch, checked against the
+    // entries read at the start of the scan, or in one query per batch when there are too many
+    // to hold; nothing to hash when the campaign has none.
     const keysOf = new Map<string, { kind: string; keyHash: string }[]>();
-    for (const r of rows) {
+    for (const r of screen.none ? [] : rows) {
       const ids: SuppressionIdentifier[] = [];
       if (r.email) ids.push({ kind: 'email', value: r.email });
       if (r.phone) ids.push({ kind: 'phone', value: r.phone });
@@ -333,11 +338,17 @@ export async function* scanAudience(tx: Tx, campaignId: string, ctx: GateContext
         ids.map((i) => ({ kind: i.kind, keyHash: hasher.hash(i.kind, i.value) })),
       );
     }
-    const suppressed = await findSuppressions(
-      tx,
-      campaignId,
-      [...keysOf.values()].flat() as { kind: 'email' | 'phone' | 'name_postcode'; keyHash: string }[],
-    );
+    const suppressed =
+      screen.entries ??
+      new Set(
+        (
+          await findSuppressions(
+            tx,
+            campaignId,
+            [...keysOf.values()].flat() as { kind: 'email' | 'phone' | 'name_postcode'; keyHash: string }[],
+          )
+        ).keys(),
+      );
 
     const excluded: Partial<Record<ExclusionReason, number>> = {};
     const exclude = (reason: ExclusionReason): void => {
@@ -367,7 +378,8 @@ export async function* scanAudience(tx: Tx, campaignId: string, ctx: GateContext
         postcode: r.postcode,
         country: null,
       };
-      const single = decide(PERSON_RULES as never, { ...ctx.facts, people: [subject] } as never);
+      personFacts.people = [subject];
+      const single = decide(PERSON_RULES as never, personFacts as never);
       const personReason = EXCLUSION_REASONS.find((reason) =>
         single.findings.some(
           (f) => REASON_OF[f.ruleId] === reason && (f.outcome === 'refuse' || f.outcome === 'require'),
@@ -399,6 +411,25 @@ export async function* scanAudience(tx: Tx, campaignId: string, ctx: GateContext
     });
     yield { kept, decision, excluded, selected: rows.length };
   }
+}
+
+/** Suppression entries read once per scan when there are at most this many (≈ 100 bytes each). */
+export const SUPPRESSION_SCREEN_IN_MEMORY = 100_000;
+
+/**
+ * The campaign's suppression entries for a scan: none (nothing to hash or look up), all of them
+ * as "kind:hash" keys when few enough to hold, or null entries (looked up per batch).
+ */
+async function suppressionScreen(
+  tx: Tx,
+  campaignId: string,
+): Promise<{ none: boolean; entries: ReadonlySet<string> | null }> {
+  const rows = await sql<{ kind: string; key_hash: string }>`
+    SELECT kind, key_hash FROM suppressions WHERE campaign_id = ${campaignId}
+     LIMIT ${SUPPRESSION_SCREEN_IN_MEMORY + 1}`.execute(tx);
+  if (rows.rows.length === 0) return { none: true, entries: new Set() };
+  if (rows.rows.length > SUPPRESSION_SCREEN_IN_MEMORY) return { none: false, entries: null };
+  return { none: false, entries: new Set(rows.rows.map((r) => `${r.kind}:${r.key_hash}`)) };
 }
 
 /** The person's lawful basis, from their sources: consent only when every source relies on it. */

@@ -26,6 +26,7 @@ import { recordConsent } from '../../src/app/consent.js';
 import { wordingHashOf } from '../../src/app/consent.js';
 import { erasePerson } from '../../src/app/erasure.js';
 import { markExplicitConsentWording } from '../../src/app/audiences.js';
+import { addSuppressionEntries, suppressionHasher } from '../../src/app/suppression.js';
 import { inCampaign } from '../../src/db/scope.js';
 import { recordObjection } from '../../src/app/objections.js';
 import { sha256Hex } from '../../src/domain/audiences/normalize.js';
@@ -161,6 +162,45 @@ describe('audience preview and export', () => {
       createdAt: exported.createdAt,
       uploadedAt: null,
     });
+  });
+
+  it('leaves out a person whose further email is on the suppression list though the person is not marked (DM-OBJECTION-ABSOLUTE)', async () => {
+    const ac = await makeAudienceCampaign(ctx.deps);
+    const audienceId = await audienceFor(ac);
+    await addPerson(ctx.deps, ac, { email: 'kept@example.org' });
+    const listed = await addPerson(ctx.deps, ac, { email: 'work@example.org' });
+    // No entries yet: nothing is screened out (and nothing is hashed).
+    expect((await previewAudience(ctx.deps, ac.owner.principal, ac.c, audienceId)).includedCount).toBe(2);
+    // Their home address, held as a further identifier, was suppressed by staff (say, from a
+    // do-not-contact list): the person row itself is not marked objected.
+    await inCampaign(ctx.deps.db, ac.c, async (tx) => {
+      await tx
+        .insertInto('person_identifiers')
+        .values({ campaign_id: ac.c, person_id: listed, kind: 'email', value: 'home@example.org' })
+        .execute();
+      const hasher = await suppressionHasher(tx, ac.c);
+      await addSuppressionEntries(tx, ac.c, [{ kind: 'email', keyHash: hasher.hash('email', 'home@example.org') }], {
+        reason: 'staff',
+        objectionId: null,
+        actor: { type: 'user', id: ac.owner.principal.userId },
+        now: new Date(),
+      });
+    });
+    const preview = await previewAudience(ctx.deps, ac.owner.principal, ac.c, audienceId);
+    expect(preview).toMatchObject({ includedCount: 1, excludedCount: 1 });
+    expect(preview.exclusions).toEqual([expect.objectContaining({ reason: 'DM-OBJECTION-ABSOLUTE', count: 1 })]);
+    const dir = join(outDir(), 'screened');
+    const exported = await exportAudience(ctx.deps, ac.owner.principal, ac.c, audienceId, { directory: dir });
+    expect(exported).toMatchObject({ peopleCount: 1 });
+    const csv = readFileSync(
+      join(
+        dir,
+        readdirSync(dir).find((f) => f.endsWith('.csv'))!,
+      ),
+      'utf8',
+    );
+    expect(csv).toContain(sha256Hex('kept@example.org'));
+    expect(csv).not.toContain(sha256Hex('work@example.org'));
   });
 
   it('refuses LinkedIn and TikTok for a political campaign, naming the rule and its fix', async () => {
