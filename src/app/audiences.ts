@@ -42,7 +42,7 @@ import type { AuditActor } from '../domain/audit.js';
 import { AUDIENCE_FIELDS, type AudienceField } from '../domain/audiences/platform-rules.js';
 import { segmentDefinitionSchema, type SegmentDefinition } from '../domain/audiences/segment.js';
 import { AppError, conflict, invalid, notFound } from '../domain/errors.js';
-import { PURPOSE_PATTERN, uuidv7 } from '../domain/people.js';
+import { isUuid, PURPOSE_PATTERN, uuidv7 } from '../domain/people.js';
 import { CAPABILITY_DESCRIPTIONS } from '../domain/rules/capabilities.js';
 import { PLATFORMS, type PlatformId } from '../domain/rules/platforms.js';
 import { blockingFindings, proceeds, type Decision, type Finding } from '../domain/rules/rule.js';
@@ -620,11 +620,15 @@ export async function getAudience(
     const exports = await listExportRows(atx, campaignId, audienceId);
     const pending = await pendingRemovalCounts(atx, campaignId);
     const now = nowOf(deps);
+    // The latest file export is among the exports just read (newest first): no second query.
+    const last = exports.find((e) => e.operation === 'add');
     return {
       audience: presentAudience(
         row,
         pending.get(audienceId) ?? 0,
-        (await lastExports(atx, campaignId, audienceId)).get(audienceId) ?? null,
+        last
+          ? { exportId: last.export_id, createdAt: iso(last.created_at), uploadedAt: isoOrNull(last.uploaded_at) }
+          : null,
       ),
       segment: presentSegment(segment),
       exports: exports.map((e) => presentExport(e, e.uploaded_at, now)),
@@ -848,7 +852,6 @@ const MEMBER_COLUMNS = [
   'other_emails',
   'other_phones',
 ] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * An export's members with their identifiers, in person order: on PostgreSQL as COPY text,
@@ -866,7 +869,7 @@ async function exportMembers(
   close(): Promise<void>;
 }> {
   // COPY takes no parameters: both ids are checked to be UUIDs before they are written in.
-  if (!UUID.test(campaignId) || !UUID.test(exportId)) throw new Error('export ids must be UUIDs');
+  if (!isUuid(campaignId) || !isUuid(exportId)) throw new Error('export ids must be UUIDs');
   const others = (kind: 'email' | 'phone'): string =>
     `(SELECT array_to_json(array_agg(i.value ORDER BY i.created_at)) FROM person_identifiers i
        WHERE i.campaign_id = p.campaign_id AND i.person_id = p.person_id AND i.kind = '${kind}')`;
@@ -1275,6 +1278,8 @@ export async function listConsentWordings(
   deps: AppDeps,
   principal: Principal,
   campaignId: string,
+  /** Only this wording (e.g. the one just marked). */
+  wordingHash?: string,
 ): Promise<ConsentWordingView[]> {
   return inCampaign(deps.db, campaignId, async (tx) => {
     await authorize(tx, principal, campaignId, 'audiences.read');
@@ -1297,6 +1302,7 @@ export async function listConsentWordings(
         FROM consent_wordings w
         LEFT JOIN explicit_consent_wordings e ON e.campaign_id = w.campaign_id AND e.wording_hash = w.wording_hash
        WHERE w.campaign_id = ${campaignId}
+         AND (${wordingHash ?? null}::text IS NULL OR w.wording_hash = ${wordingHash ?? null})
        ORDER BY w.created_at DESC, w.wording_hash`.execute(audienceTx(tx));
     return rows.rows.map((r) => ({
       wordingHash: r.wording_hash,

@@ -53,6 +53,7 @@ import {
 } from './consent-sites.js';
 import { actorOf, authorize, nowOf, type AppDeps, type Principal } from './context.js';
 import { issuesOf, parseInput } from './validate.js';
+import { isUuid } from '../domain/people.js';
 
 // ---------------------------------------------------------------------------------------
 // Group commit
@@ -379,13 +380,11 @@ const RECEIPT_COLUMNS = [
   'client_time',
 ] as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The consent id a search or export asks for (lower case), or null for none; invalid names the field. */
 function consentIdOf(raw: string | undefined): string | null {
   const consentId = raw?.trim();
   if (!consentId) return null;
-  if (!UUID.test(consentId)) {
+  if (!isUuid(consentId)) {
     throw invalid([{ field: 'consentId', message: 'a consent id looks like 0e8b5a3c-8c55-4a52-bb0e-6b1f6e1a9d42' }]);
   }
   return consentId.toLowerCase();

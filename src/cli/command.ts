@@ -7,6 +7,7 @@ import type { AppDeps } from '../app/context.js';
 import { findUserByEmail, type UserView } from '../app/users.js';
 import { AppError, invalid } from '../domain/errors.js';
 import { issuesOf, Output, type CliIo, type FieldOptions } from './io.js';
+import { isUuid } from '../domain/people.js';
 
 export interface RunState {
   exitCode: number;
@@ -34,12 +35,10 @@ export const withJsonOption = (command: Command): Command =>
     'print the result as one JSON object on stdout (errors as { "error": { code, message, details } })',
   );
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A campaign id from --campaign; validation_failed naming the field when it is not a UUID. */
 export function campaignIdOf(value: string): string {
   const id = value.trim().toLowerCase();
-  if (!UUID.test(id))
+  if (!isUuid(id))
     throw invalid([
       { field: 'campaign', message: 'must be a campaign id (a UUID, as printed by `canvass campaign create`)' },
     ]);

@@ -164,6 +164,12 @@ export function classifyAttributeName(name: string): { specialCategory: SpecialC
 // Ids
 // ---------------------------------------------------------------------------------------
 
+/** Whether a text is a UUID (any version, either case): ids from paths, options and files. */
+export function isUuid(value: string): boolean {
+  return UUID_TEXT.test(value);
+}
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Time-ordered
  * ids keep a million-row import appending to the end of the primary-key index.

@@ -372,7 +372,8 @@ export function registerAudienceCommands(program: Command, ctx: CommandContext):
     const out = begin(ctx, options, FIELD_OPTIONS);
     const wording = await withPrincipal(ctx, options, async (deps, principal, campaignId) => {
       await markExplicitConsentWording(deps, principal, campaignId, { wordingHash, note: options.note });
-      return (await listConsentWordings(deps, principal, campaignId)).find((w) => w.wordingHash === wordingHash);
+      const [marked] = await listConsentWordings(deps, principal, campaignId, wordingHash);
+      return marked;
     });
     out.object({ wording });
     out.line(`Wording ${wordingHash} is marked explicit: consents given with it count as explicit consent.`);

@@ -13,6 +13,7 @@ import { invalid } from '../../domain/errors.js';
 import { accountByEmail, begin, campaignIdOf, withJsonOption, type CommandContext } from '../command.js';
 import { CliError } from '../io.js';
 import { withRuntime } from '../runtime.js';
+import { isUuid } from '../../domain/people.js';
 
 const FIELD_OPTIONS = { campaign: '--campaign', by: '--by', out: '--out', consentId: '--consent-id' };
 
@@ -45,10 +46,8 @@ const withCampaignOptions = (command: Command): Command =>
       .requiredOption('--by <email>', 'the account acting (required)'),
   );
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function siteIdOf(value: string): string {
-  if (!UUID.test(value)) throw invalid([{ field: 'site', message: 'a website id looks like a UUID' }]);
+  if (!isUuid(value)) throw invalid([{ field: 'site', message: 'a website id looks like a UUID' }]);
   return value.toLowerCase();
 }
 

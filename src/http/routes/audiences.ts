@@ -385,9 +385,7 @@ export function registerAudienceRoutes(app: FastifyInstance, deps: AppDeps, expo
         wordingHash,
         note: (request.body as { note?: unknown } | undefined)?.note,
       });
-      const wording = (await listConsentWordings(deps, principal, campaignId)).find(
-        (w) => w.wordingHash === wordingHash,
-      );
+      const [wording] = await listConsentWordings(deps, principal, campaignId, wordingHash);
       return reply.code(201).send({ wording });
     },
   );

@@ -47,6 +47,7 @@ import { AppError } from '../../domain/errors.js';
 import { RECEIPT_MAX_BYTES } from '../../shared/consent-banner.js';
 import { requirePrincipal } from '../auth.js';
 import { campaignParams, idParam } from './common.js';
+import { isUuid } from '../../domain/people.js';
 
 // ---------------------------------------------------------------------------------------
 // Staff API
@@ -321,11 +322,9 @@ const JSON_ONLY = { helmet: false } as const;
  */
 const PAGE_VIEW_LIMIT = { rateLimit: { max: 600, timeWindow: '1 minute' } };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const siteIdOf = (request: FastifyRequest): string | null => {
   const value = (request.params as Record<string, unknown> | undefined)?.['siteId'];
-  return typeof value === 'string' && UUID.test(value) ? value.toLowerCase() : null;
+  return typeof value === 'string' && isUuid(value) ? value.toLowerCase() : null;
 };
 
 const originOf = (request: FastifyRequest): string | undefined => {
